@@ -1,0 +1,124 @@
+"""The indicator catalogue: groups A–E, the tree of chỉ tiêu, the phòng that report them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+GROUPS: dict[str, str] = {
+    "A": "Chỉ tiêu kinh tế",
+    "B": "Chỉ tiêu về môi trường",
+    "C": "Chỉ tiêu xã hội",
+    "D": "Chỉ tiêu về quốc phòng - an ninh - nội chính",
+    "E": "Chỉ tiêu về cải cách hành chính",
+}
+
+_NUMBERED = re.compile(r"\d+(?:\.\d+)*\.?")
+
+
+class Direction(StrEnum):
+    """Which way is better for an indicator's value."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+    NONE = "none"
+
+    @property
+    def label(self) -> str:
+        return {"higher": "Càng cao càng tốt", "lower": "Càng thấp càng tốt", "none": "Không xác định"}[self.value]
+
+
+class PeriodKind(StrEnum):
+    """The two figures a year has: the estimate made in December and the final result."""
+
+    ESTIMATE = "uoc"
+    RESULT = "thuc-hien"
+
+    @property
+    def label(self) -> str:
+        return "Ước thực hiện" if self is PeriodKind.ESTIMATE else "Thực hiện"
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    """A phòng (or other office) that reports indicators."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One chỉ tiêu: a row of the appendix.
+
+    ``code`` is stable across years and edits ("A.8", "A.8.a"); ``stt`` is the mark
+    printed in the table ("8", "+", "-", "" or the group letter).
+    """
+
+    code: str
+    group: str
+    stt: str
+    name: str
+    unit: str = ""
+    parent: str | None = None
+    department: str | None = None
+    direction: Direction = Direction.HIGHER
+    counted: bool = False
+    sum_of_children: bool = False
+
+    @property
+    def is_group(self) -> bool:
+        return self.parent is None and self.stt == self.group
+
+    @property
+    def is_numbered(self) -> bool:
+        return is_numbered_stt(self.stt)
+
+
+def is_numbered_stt(stt: str) -> bool:
+    """``1``, ``2``, ``1.1`` are numbered; ``+``, ``-``, empty and group letters are not."""
+    return _NUMBERED.fullmatch(stt.strip()) is not None
+
+
+def counted_by_default(stt: str, target_text: str) -> bool:
+    """DESIGN §3: numbered rows that carry a target count in the summary; sub-rows don't."""
+    return is_numbered_stt(stt) and bool(target_text.strip())
+
+
+def children_of(indicators: Iterable[Indicator]) -> dict[str, list[Indicator]]:
+    """Map each code to its direct children, in the order given."""
+    children: dict[str, list[Indicator]] = {}
+    for indicator in indicators:
+        if indicator.parent is not None:
+            children.setdefault(indicator.parent, []).append(indicator)
+    return children
+
+
+def depth_of(indicators: Sequence[Indicator]) -> dict[str, int]:
+    """Depth of each code in the tree: group rows 0, their rows 1, sub-rows 2, …"""
+    by_code = {indicator.code: indicator for indicator in indicators}
+    depths: dict[str, int] = {}
+
+    def depth(code: str, guard: int = 0) -> int:
+        if code in depths:
+            return depths[code]
+        parent = by_code[code].parent if code in by_code else None
+        value = 0 if parent is None or parent not in by_code or guard > 32 else depth(parent, guard + 1) + 1
+        depths[code] = value
+        return value
+
+    for indicator in indicators:
+        depth(indicator.code)
+    return depths
+
+
+def ancestors(code: str, by_code: dict[str, Indicator]) -> list[str]:
+    """Codes of the parents of ``code``, nearest first."""
+    found: list[str] = []
+    current = by_code.get(code)
+    while current is not None and current.parent is not None and current.parent not in found:
+        found.append(current.parent)
+        current = by_code.get(current.parent)
+    return found

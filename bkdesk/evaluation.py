@@ -1,0 +1,193 @@
+"""Evaluate a year's table: verdicts, % KH, % so với cùng kỳ, warnings and the summary.
+
+Plain objects in (:class:`RowInput`), plain objects out (:class:`Evaluation`); the
+database and the window only hand rows over and show what comes back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from bkdesk import rules
+from bkdesk.catalogue import Indicator, PeriodKind, children_of
+from bkdesk.numbers import NumberError, parse_number
+from bkdesk.plausibility import plausibility_warnings
+from bkdesk.quantities import EMPTY, Kind, Quantity, QuantityError, parse_quantity
+from bkdesk.summary import Summary, summarise
+from bkdesk.verdicts import Verdict, judge
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """A verdict set by the synthesis office instead of the computed one."""
+
+    verdict: Verdict
+    reason: str
+    by: str = ""
+    at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RowInput:
+    """What the evaluation needs to know of one row of a year's table."""
+
+    indicator: Indicator
+    target: str = ""
+    estimate: str = ""
+    last_year: str = ""
+    reported_verdict: Verdict | None = None
+    reported_pct_last_year: str = ""
+    override: Override | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluatedRow:
+    """A row with everything computed for it."""
+
+    input: RowInput
+    target: Quantity
+    estimate: Quantity
+    computed_verdict: Verdict | None
+    verdict: Verdict | None
+    pct_plan: Decimal | None
+    pct_last_year: Decimal | None
+    warnings: tuple[str, ...] = ()
+    depth: int = 0
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.input.indicator
+
+    @property
+    def code(self) -> str:
+        return self.input.indicator.code
+
+    @property
+    def overridden(self) -> bool:
+        return self.input.override is not None
+
+    @property
+    def reported_disagrees(self) -> bool:
+        reported = self.input.reported_verdict
+        return reported is not None and self.computed_verdict is not None and reported != self.computed_verdict
+
+    @property
+    def entered(self) -> bool:
+        return not self.estimate.is_empty
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    year: int
+    period: PeriodKind
+    rows: tuple[EvaluatedRow, ...]
+    summary: Summary = field(default_factory=Summary)
+
+    def row(self, code: str) -> EvaluatedRow:
+        for row in self.rows:
+            if row.code == code:
+                return row
+        raise KeyError(code)
+
+
+def ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """``numerator / denominator × 100``, or ``None`` when the denominator is zero."""
+    if denominator == 0:
+        return None
+    return numerator * HUNDRED / denominator
+
+
+def round2(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def pct_plan(target: Quantity, estimate: Quantity) -> Decimal | None:
+    """% KH: estimate ÷ target × 100, only for a number against a reach/about target."""
+    if target.kind not in (Kind.REACH, Kind.ABOUT) or estimate.kind is not Kind.REACH:
+        return None
+    return ratio(estimate.low, target.low)  # type: ignore[arg-type]
+
+
+def pct_last_year(estimate: Quantity, last_year: Quantity, reported: str) -> Decimal | None:
+    """% so với cùng kỳ from last year's figure, else the figure entered for it."""
+    if estimate.kind is Kind.REACH and last_year.kind is Kind.REACH:
+        computed = ratio(estimate.low, last_year.low)  # type: ignore[arg-type]
+        if computed is not None:
+            return computed
+    return reported_pct(reported)
+
+
+def reported_pct(text: str) -> Decimal | None:
+    """The entered "so với cùng kỳ" as a number, or ``None`` when it is words or empty."""
+    try:
+        return parse_number(text) if text.strip() else None
+    except NumberError:
+        return None
+
+
+def _quantity(text: str, what: str, warnings: list[str]) -> Quantity:
+    try:
+        return parse_quantity(text)
+    except QuantityError as exc:
+        warnings.append(f"{what} không hợp lệ: {exc}")
+        return EMPTY
+
+
+def evaluate_row(
+    row: RowInput,
+    policy: rules.EvaluationRules = rules.DEFAULT_RULES,
+    children: Sequence[RowInput] = (),
+    depth: int = 0,
+) -> EvaluatedRow:
+    warnings: list[str] = []
+    target = _quantity(row.target, "Nhiệm vụ", warnings)
+    estimate = _quantity(row.estimate, "Ước thực hiện", warnings)
+    last_year = _quantity(row.last_year, "Số năm trước", warnings)
+    computed = judge(target, estimate, row.indicator.direction, policy)
+    verdict = row.override.verdict if row.override is not None else computed
+    plan = pct_plan(target, estimate)
+    same_period = pct_last_year(estimate, last_year, row.reported_pct_last_year)
+    if row.reported_verdict is not None and computed is not None and row.reported_verdict != computed:
+        warnings.append(f"Đánh giá trong biểu ({row.reported_verdict}) khác đánh giá theo quy tắc ({computed})")
+    qualitative = Kind.QUALITATIVE in (target.kind, estimate.kind)
+    if computed is None and row.override is None and not estimate.is_empty and not target.is_empty and qualitative:
+        warnings.append("Chỉ tiêu ghi bằng chữ: cần điều chỉnh đánh giá bằng tay")
+    warnings.extend(plausibility_warnings(row, target, estimate, last_year, children, policy))
+    return EvaluatedRow(
+        input=row,
+        target=target,
+        estimate=estimate,
+        computed_verdict=computed,
+        verdict=verdict,
+        pct_plan=plan,
+        pct_last_year=same_period,
+        warnings=tuple(warnings),
+        depth=depth,
+    )
+
+
+def evaluate_table(
+    year: int,
+    rows: Sequence[RowInput],
+    period: PeriodKind = PeriodKind.ESTIMATE,
+    policy: rules.EvaluationRules = rules.DEFAULT_RULES,
+) -> Evaluation:
+    """Evaluate every row of a year's table, in order, and count the summary."""
+    indicators = [row.indicator for row in rows]
+    children = children_of(indicators)
+    by_code = {row.indicator.code: row for row in rows}
+    depths: dict[str, int] = {}
+    evaluated: list[EvaluatedRow] = []
+    for row in rows:
+        parent = row.indicator.parent
+        depth = depths[parent] + 1 if parent in depths else 0
+        depths[row.indicator.code] = depth
+        kids = [by_code[c.code] for c in children.get(row.indicator.code, ())] if row.indicator.sum_of_children else []
+        evaluated.append(evaluate_row(row, policy, kids, depth))
+    return Evaluation(year, period, tuple(evaluated), summarise(evaluated))

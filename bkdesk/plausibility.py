@@ -1,0 +1,111 @@
+"""Plausibility warnings: figures worth a second look, which never block entry.
+
+Like the min–max checks of DHIS2, these only warn: an officer may have a good reason
+for a figure that doubled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from bkdesk import rules
+from bkdesk.numbers import format_number
+from bkdesk.quantities import Kind, Quantity, QuantityError, parse_quantity
+from bkdesk.text import fold
+
+if TYPE_CHECKING:
+    from bkdesk.evaluation import RowInput
+
+HUNDRED = Decimal(100)
+# Names that describe a change may well be negative.
+_SIGNED_NAME_WORDS = ("tang", "giam", "chenh lech", "bien dong")
+
+
+def _number(quantity: Quantity) -> Decimal | None:
+    return quantity.low if quantity.kind is Kind.REACH else None
+
+
+def plausibility_warnings(
+    row: RowInput,
+    target: Quantity,
+    estimate: Quantity,
+    last_year: Quantity,
+    children: Sequence[RowInput],
+    policy: rules.EvaluationRules = rules.DEFAULT_RULES,
+) -> list[str]:
+    found: list[str] = []
+    value = _number(estimate)
+    previous = _number(last_year)
+    indicator = row.indicator
+    if value is not None and previous is not None and previous > 0:
+        if value > previous * policy.high_ratio:
+            found.append(
+                f"Ước thực hiện {format_number(value)} cao hơn {format_number(policy.high_ratio)} lần "
+                f"số năm trước ({format_number(previous)}): kiểm tra lại"
+            )
+        elif value < previous * policy.low_ratio:
+            found.append(
+                f"Ước thực hiện {format_number(value)} thấp hơn một nửa số năm trước "
+                f"({format_number(previous)}): kiểm tra lại"
+            )
+    unit = indicator.unit.replace(" ", "")
+    is_share = unit == "%" and fold(indicator.name).startswith("ty le")
+    if is_share:
+        for what, quantity in (("Nhiệm vụ", target), ("Ước thực hiện", estimate)):
+            number = _number(quantity)
+            if number is not None and number > HUNDRED:
+                found.append(f"{what} là tỷ lệ nhưng lớn hơn 100% ({format_number(number)})")
+    if value is not None and value < 0 and not any(w in fold(indicator.name) for w in _SIGNED_NAME_WORDS):
+        found.append(f"Ước thực hiện là số âm ({format_number(value)}) cho một chỉ tiêu đếm được")
+    entered = row.reported_pct_last_year.strip()
+    if value is not None and previous is not None and previous != 0 and entered:
+        found.extend(_same_period_mismatch(entered, value, previous))
+    if indicator.sum_of_children and children:
+        found.extend(_sum_mismatch(target, estimate, children))
+    return found
+
+
+def _same_period_mismatch(entered: str, value: Decimal, previous: Decimal) -> list[str]:
+    try:
+        reported = parse_quantity(entered)
+    except QuantityError:
+        return []
+    if reported.kind is not Kind.REACH or reported.low is None:
+        return []
+    places = max(0, -int(reported.low.as_tuple().exponent))
+    tolerance = Decimal(1).scaleb(-places) / 2
+    computed = value * HUNDRED / previous
+    if abs(computed - reported.low) > tolerance:
+        return [
+            f"So với cùng kỳ ghi {entered}% nhưng tính từ số năm trước được {format_number(computed, 2, trim=True)}%"
+        ]
+    return []
+
+
+def _sum_mismatch(target: Quantity, estimate: Quantity, children: Sequence[RowInput]) -> list[str]:
+    found: list[str] = []
+    for what, own, texts in (
+        ("Nhiệm vụ", target, [c.target for c in children]),
+        ("Ước thực hiện", estimate, [c.estimate for c in children]),
+    ):
+        own_value = _number(own)
+        parts: list[Decimal] = []
+        for text in texts:
+            try:
+                part = parse_quantity(text)
+            except QuantityError:
+                part = None
+            if part is None or part.kind is not Kind.REACH or part.low is None:
+                parts = []
+                break
+            parts.append(part.low)
+        if own_value is None or not parts:
+            continue
+        total = sum(parts, Decimal(0))
+        if total != own_value:
+            found.append(
+                f"{what}: tổng các dòng con ({format_number(total)}) khác số của chỉ tiêu ({format_number(own_value)})"
+            )
+    return found

@@ -1,0 +1,40 @@
+"""Text hygiene shared by every input path (typed, pasted, read from a file)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Spaces that office software puts into numbers and names: NBSP, narrow NBSP,
+# thin space, figure space, zero-width space and BOM.
+_ODD_SPACES = re.compile("[\u00a0\u202f\u2009\u2007\u200b\ufeff]")
+_RUNS_OF_SPACE = re.compile(r"\s+")
+
+
+def clean(text: object) -> str:
+    """NFC-normalise ``text``, turn odd spaces into plain ones, collapse runs, strip.
+
+    Offices type with "Unicode tổ hợp" (decomposed) as often as with "Unicode dựng
+    sẵn"; after this ``Đạt`` equals ``Đạt`` whatever the bytes were.
+    """
+    if text is None:
+        return ""
+    value = unicodedata.normalize("NFC", str(text))
+    value = _ODD_SPACES.sub(" ", value)
+    return _RUNS_OF_SPACE.sub(" ", value).strip()
+
+
+def fold(text: str) -> str:
+    """Search key: lower case, without diacritics, ``đ`` as ``d``.
+
+    ``fold("Đàn lợn") == fold("dan lon")``, so a search typed without accents
+    still finds the row.
+    """
+    decomposed = unicodedata.normalize("NFD", clean(text).casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("đ", "d")
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` after NFC and case folding (letters only)."""
+    return re.findall(r"[^\W\d_]+", clean(text).casefold())

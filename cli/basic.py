@@ -1,0 +1,94 @@
+"""demo, evaluate and set-value: the commands every other one builds on."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from bkdesk.catalogue import PeriodKind
+from cli.common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    add_database_options,
+    add_period_option,
+    fail,
+    json_dump,
+    open_db,
+    say,
+)
+
+
+def register(subparsers: Any) -> None:
+    demo = subparsers.add_parser("demo", help="tạo hoặc làm mới cơ sở dữ liệu với số liệu mẫu Bắc Kạn 2020")
+    add_database_options(demo)
+    demo.set_defaults(handler=run_demo)
+
+    evaluate = subparsers.add_parser("evaluate", help="đánh giá các chỉ tiêu của một năm")
+    evaluate.add_argument("--year", type=int, required=True)
+    evaluate.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    add_period_option(evaluate)
+    add_database_options(evaluate)
+    evaluate.set_defaults(handler=run_evaluate)
+
+    set_value = subparsers.add_parser("set-value", help="nhập một giá trị (mã như trong evaluate --json)")
+    set_value.add_argument("code", help="mã chỉ tiêu, ví dụ A.8")
+    set_value.add_argument("value", help='giá trị theo kiểu Việt Nam, ví dụ "21.246" hoặc "95,3"; "" để xóa')
+    set_value.add_argument("--note", help="ghi chú")
+    set_value.add_argument("--reason", default="", help="lý do sửa (ghi vào lịch sử)")
+    set_value.add_argument("--year", type=int, help="năm (mặc định: năm mới nhất có biểu)")
+    add_period_option(set_value)
+    add_database_options(set_value)
+    set_value.set_defaults(handler=run_set_value)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from db.demo import install_demo
+
+    db = open_db(args)
+    reports = install_demo(db)
+    added = sum(len(r.added) for r in reports)
+    changed = sum(len(r.changes) for r in reports)
+    say(f"Đã nạp số liệu mẫu Bắc Kạn 2020 vào {db.label}: {added} chỉ tiêu mới, {changed} giá trị thay đổi.")
+    return EXIT_OK
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    from cli.tables_text import evaluation_json, evaluation_text
+    from db.tables import evaluate
+
+    db = open_db(args)
+    evaluation = evaluate(db, args.year, PeriodKind(args.period))
+    if args.json:
+        say(json_dump(evaluation_json(evaluation)))
+    else:
+        say(evaluation_text(evaluation))
+    return EXIT_OK
+
+
+def run_set_value(args: argparse.Namespace) -> int:
+    from bkdesk.text import clean
+    from db.audit import current_user
+    from db.entry import set_value
+    from db.tables import latest_year_of
+
+    db = open_db(args)
+    code = clean(args.code)
+    year = args.year if args.year is not None else latest_year_of(db, code)
+    if year is None:
+        return fail(f"chỉ tiêu {code} chưa có trong biểu năm nào", EXIT_REFUSED)
+    changes = set_value(
+        db,
+        code,
+        year,
+        args.value,
+        kind=PeriodKind(args.period),
+        note=args.note,
+        actor=current_user(),
+        reason=args.reason,
+    )
+    if not changes:
+        say(f"{code}: không có gì thay đổi.")
+    for change in changes:
+        what = "giá trị" if change.field == "value" else "ghi chú"
+        say(f"{code} năm {year}: {what} «{change.old}» → «{change.new}»")
+    return EXIT_OK

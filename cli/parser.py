@@ -1,0 +1,65 @@
+"""Building the command-line parser from the command modules of this package.
+
+Every module of ``cli`` that defines ``register(subparsers)`` adds its commands, so a
+new command group is one new file. Modules import their heavy dependencies inside
+their handlers: ``python main.py --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+from collections.abc import Sequence
+
+import cli
+from cli.common import add_database_options, run_handler
+
+APP_OPTIONS = ("--db", "--db-url", "--role", "--year", "--period")
+
+
+def app_parser() -> argparse.ArgumentParser:
+    """The options the desktop app takes (``python main.py [--db PATH] [--role …]``)."""
+    parser = argparse.ArgumentParser(prog="main.py", add_help=False)
+    parser.add_argument("--db", metavar="PATH")
+    parser.add_argument("--db-url", metavar="URL")
+    parser.add_argument("--role", help="tonghop (văn phòng tổng hợp) hoặc mã phòng, ví dụ KT")
+    parser.add_argument("--year", type=int)
+    parser.add_argument("--period", choices=["uoc", "thuc-hien"])
+    return parser
+
+
+def is_app_invocation(argv: Sequence[str]) -> bool:
+    """No command word, only app options: the user wants the window."""
+    try:
+        _, rest = app_parser().parse_known_args(list(argv))
+    except SystemExit:
+        return False
+    return not rest
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="main.py",
+        description=(
+            "bkdesk: thu thập, đánh giá và in các chỉ tiêu kinh tế - xã hội. "
+            "Không có lệnh: mở ứng dụng (tùy chọn --db, --db-url, --role, --year)."
+        ),
+    )
+    add_database_options(parser)
+    subparsers = parser.add_subparsers(dest="command", metavar="LỆNH", title="các lệnh")
+    for module_info in sorted(pkgutil.iter_modules(cli.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"cli.{module_info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(argv))
+    if args.command is None:
+        parser.print_help()
+        return 0
+    return run_handler(args.handler, args)

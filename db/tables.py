@@ -1,0 +1,174 @@
+"""Reading the catalogue and a year's table, handed out as plain ``bkdesk`` objects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from bkdesk.catalogue import Department, Direction, Indicator, PeriodKind
+from bkdesk.evaluation import Evaluation, Override, RowInput, evaluate_table
+from bkdesk.verdicts import Verdict
+from db.database import Database
+from db.errors import StoreError
+from db.models import (
+    DepartmentRow,
+    IndicatorRow,
+    OverrideRow,
+    PeriodRow,
+    TargetRow,
+    ValueRow,
+)
+
+
+def to_indicator(row: IndicatorRow, parent_code: str | None, department_code: str | None) -> Indicator:
+    return Indicator(
+        code=row.code,
+        group=row.group,
+        stt=row.stt,
+        name=row.name,
+        unit=row.unit,
+        parent=parent_code,
+        department=department_code,
+        direction=Direction(row.direction),
+        counted=row.counted,
+        sum_of_children=row.sum_of_children,
+    )
+
+
+def _indicator_query():  # type: ignore[no-untyped-def]
+    parent = aliased(IndicatorRow)
+    return (
+        select(IndicatorRow, parent.code, DepartmentRow.code)
+        .outerjoin(parent, IndicatorRow.parent_id == parent.id)
+        .outerjoin(DepartmentRow, IndicatorRow.department_id == DepartmentRow.id)
+    )
+
+
+def departments(db: Database) -> list[Department]:
+    with db.read() as session:
+        rows = session.scalars(select(DepartmentRow).order_by(DepartmentRow.id))
+        return [Department(row.code, row.name) for row in rows]
+
+
+def catalogue(db: Database) -> list[Indicator]:
+    """Every indicator, in the order they were added to the catalogue."""
+    with db.read() as session:
+        result = session.execute(_indicator_query().order_by(IndicatorRow.id))
+        return [to_indicator(row, parent, dept) for row, parent, dept in result]
+
+
+def years(db: Database) -> list[int]:
+    """Years that have a table (targets), newest last."""
+    with db.read() as session:
+        return list(session.scalars(select(TargetRow.year).distinct().order_by(TargetRow.year)))
+
+
+def find_period(session: Session, year: int, kind: PeriodKind) -> PeriodRow | None:
+    return session.scalar(select(PeriodRow).where(PeriodRow.year == year, PeriodRow.kind == kind.value))
+
+
+def ensure_period(session: Session, year: int, kind: PeriodKind) -> PeriodRow:
+    period = find_period(session, year, kind)
+    if period is None:
+        period = PeriodRow(year=year, kind=kind.value, locked=False, lock_reason="")
+        session.add(period)
+        session.flush()
+    return period
+
+
+def find_indicator(session: Session, code: str) -> IndicatorRow:
+    row = session.scalar(select(IndicatorRow).where(IndicatorRow.code == code))
+    if row is None:
+        raise StoreError(f"Không có chỉ tiêu mã {code} trong danh mục")
+    return row
+
+
+def _values(session: Session, year: int, kind: PeriodKind) -> dict[int, ValueRow]:
+    period = find_period(session, year, kind)
+    if period is None:
+        return {}
+    return {v.indicator_id: v for v in session.scalars(select(ValueRow).where(ValueRow.period_id == period.id))}
+
+
+def _last_year_texts(session: Session, year: int) -> dict[int, str]:
+    """Last year's figure per indicator: the final result where there is one, else the estimate."""
+    texts: dict[int, str] = {}
+    for kind in (PeriodKind.ESTIMATE, PeriodKind.RESULT):
+        for indicator_id, value in _values(session, year - 1, kind).items():
+            if value.text:
+                texts[indicator_id] = value.text
+    return texts
+
+
+def load_rows(db: Database, year: int, kind: PeriodKind = PeriodKind.ESTIMATE) -> list[RowInput]:
+    """The rows of ``year``'s table in printed order, with this period's figures."""
+    with db.read() as session:
+        query = (
+            _indicator_query().add_columns(TargetRow.text).join(TargetRow, TargetRow.indicator_id == IndicatorRow.id)
+        )
+        result = session.execute(query.where(TargetRow.year == year).order_by(TargetRow.position))
+        values = _values(session, year, kind)
+        last_year = _last_year_texts(session, year)
+        period = find_period(session, year, kind)
+        overrides: dict[int, OverrideRow] = {}
+        if period is not None:
+            overrides = {
+                o.indicator_id: o
+                for o in session.scalars(select(OverrideRow).where(OverrideRow.period_id == period.id))
+            }
+        rows: list[RowInput] = []
+        for indicator_row, parent, dept, target_text in result:
+            value = values.get(indicator_row.id)
+            override = overrides.get(indicator_row.id)
+            rows.append(
+                RowInput(
+                    indicator=to_indicator(indicator_row, parent, dept),
+                    target=target_text,
+                    estimate=value.text if value else "",
+                    last_year=last_year.get(indicator_row.id, ""),
+                    reported_verdict=Verdict(value.reported_verdict) if value and value.reported_verdict else None,
+                    reported_pct_last_year=value.reported_pct_last_year if value else "",
+                    override=(
+                        Override(Verdict(override.verdict), override.reason, override.set_by, override.set_at)
+                        if override
+                        else None
+                    ),
+                    note=value.note if value else "",
+                )
+            )
+        return rows
+
+
+def evaluate(db: Database, year: int, kind: PeriodKind = PeriodKind.ESTIMATE) -> Evaluation:
+    """Load and evaluate ``year``'s table; a year without a table is an error."""
+    rows = load_rows(db, year, kind)
+    if not rows:
+        known = years(db)
+        hint = f" (có biểu các năm: {', '.join(map(str, known))})" if known else " (cơ sở dữ liệu chưa có biểu nào)"
+        raise StoreError(f"Chưa có biểu chỉ tiêu năm {year}{hint}")
+    return evaluate_table(year, rows, kind)
+
+
+def restrict_to_department(rows: Sequence[RowInput], department: str) -> list[RowInput]:
+    """A phòng's rows and the rows above them in the tree, so its form reads as the table does."""
+    by_code = {row.indicator.code: row for row in rows}
+    keep: set[str] = set()
+    for row in rows:
+        if row.indicator.department == department and not row.indicator.is_group:
+            code: str | None = row.indicator.code
+            while code is not None and code not in keep:
+                keep.add(code)
+                parent = by_code.get(code)
+                code = parent.indicator.parent if parent else None
+    return [row for row in rows if row.indicator.code in keep]
+
+
+def latest_year_of(db: Database, code: str) -> int | None:
+    """The newest year whose table holds the indicator ``code``."""
+    with db.read() as session:
+        indicator = find_indicator(session, code)
+        return session.scalar(
+            select(TargetRow.year).where(TargetRow.indicator_id == indicator.id).order_by(TargetRow.year.desc())
+        )

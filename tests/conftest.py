@@ -1,0 +1,47 @@
+"""Test set-up shared by the whole suite.
+
+Qt must not look for a display (CI has none): the platform is set here, before any
+test module imports PySide6. No test touches the user's own data or settings.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Point the default database and Qt settings at a fresh folder for every test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("BKDESK_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "share"))
+    yield
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "bkdesk.sqlite"
+
+
+@pytest.fixture
+def demo_db(db_path: Path):  # type: ignore[no-untyped-def]
+    """A database with the Bắc Kạn demo data, opened through the public services."""
+    from db.demo import install_demo
+    from db.schema import open_database
+
+    database = open_database(db_path)
+    install_demo(database, actor="kiểm thử")
+    yield database
+    database.dispose()
