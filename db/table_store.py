@@ -92,16 +92,19 @@ def store_table(
     cache = {row.code: row for row in session.scalars(select(IndicatorRow))}
     departments = {d.code: d.id for d in session.scalars(select(DepartmentRow))}
     targets = {t.indicator_id: t for t in session.scalars(select(TargetRow).where(TargetRow.year == table.year))}
-    in_file: set[int] = set()
-    for position, line in enumerate(table.lines):
+    # The year's order: rows already in the table keep their places; a new row goes
+    # right after the row that precedes it in the file (a partial file reorders nothing).
+    order = [t.indicator_id for t in sorted(targets.values(), key=lambda t: t.position)]
+    anchor: int | None = None
+    for line in table.lines:
         row = upsert_indicator(session, line.indicator, cache, departments, report, actor, source)
-        in_file.add(row.id)
         target = targets.get(row.id)
         if target is None:
-            target = TargetRow(indicator_id=row.id, year=table.year, position=position, text="")
+            target = TargetRow(indicator_id=row.id, year=table.year, position=len(order), text="")
             session.add(target)
             targets[row.id] = target
-        target.position = position
+            order.insert(order.index(anchor) + 1 if anchor is not None else len(order), row.id)
+        anchor = row.id
         if line.target is not None and line.target != target.text:
             report.changes.append(Change(row.code, "target", target.text, line.target))
             audit.record(
@@ -136,10 +139,8 @@ def store_table(
             )
         if line.reported_verdict is not None or line.reported_pct_last_year is not None:
             report.changes.extend(_store_reported(session, row, table.year, kind, line, actor, source))
-    # Rows of this year missing from the file stay, after the file's rows.
-    tail = sorted((t for t in targets.values() if t.indicator_id not in in_file), key=lambda t: t.position)
-    for offset, target in enumerate(tail, start=len(table.lines)):
-        target.position = offset
+    for position, indicator_id in enumerate(order):
+        targets[indicator_id].position = position
     session.flush()
     return report
 

@@ -1,0 +1,120 @@
+"""The seed's appendix (Bắc Kạn 2020) evaluated by the rules, row by row."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from bkdesk.catalogue import Direction, Indicator
+from bkdesk.evaluation import Evaluation, Override, RowInput, evaluate_table, round2
+from bkdesk.verdicts import Verdict, parse_verdict
+
+DEMO = Path(__file__).resolve().parent.parent / "resources" / "demo" / "bac_kan_2020.json"
+
+
+def seed_rows() -> list[RowInput]:
+    data = json.loads(DEMO.read_text(encoding="utf-8"))
+    indicators = {
+        item["code"]: Indicator(
+            code=item["code"],
+            group=item["group"],
+            stt=item["stt"],
+            name=item["name"],
+            unit=item["unit"],
+            parent=item["parent"],
+            department=item["department"],
+            direction=Direction(item["direction"]),
+            counted=item["counted"],
+            sum_of_children=item["sum_of_children"],
+        )
+        for item in data["indicators"]
+    }
+    return [
+        RowInput(
+            indicator=indicators[row["code"]],
+            target=row["target"],
+            estimate=row["estimate"],
+            reported_verdict=parse_verdict(row["reported_verdict"]),
+            reported_pct_last_year=row["reported_pct_last_year"],
+        )
+        for row in data["years"]["2020"]
+    ]
+
+
+@pytest.fixture(scope="module")
+def evaluation() -> Evaluation:
+    return evaluate_table(2020, seed_rows())
+
+
+def test_every_reported_verdict_but_three_follows_the_rules(evaluation: Evaluation) -> None:
+    disagreeing = [row.code for row in evaluation.rows if row.reported_disagrees]
+    assert disagreeing == ["C.1.3", "C.2.7", "E.3"]
+    assert evaluation.row("C.1.3").computed_verdict is Verdict.ACHIEVED
+    assert evaluation.row("C.2.7").computed_verdict is Verdict.EXCEEDED
+    assert evaluation.row("E.3").computed_verdict is Verdict.EXCEEDED
+    for code in disagreeing:
+        assert any("khác đánh giá theo quy tắc" in w for w in evaluation.row(code).warnings)
+
+
+def test_each_row_with_a_reported_verdict(evaluation: Evaluation) -> None:
+    for row in evaluation.rows:
+        reported = row.input.reported_verdict
+        if reported is None or row.code in ("C.1.3", "C.2.7", "E.3"):
+            continue
+        if row.code == "D.5":
+            assert row.computed_verdict is None  # words: no rule can score it
+            continue
+        assert row.computed_verdict is reported, row.code
+
+
+def test_summary_counts_59_with_09_not_achieved(evaluation: Evaluation) -> None:
+    summary = evaluation.summary
+    assert summary.counted == 59
+    assert summary.counts.not_achieved == 9
+    assert summary.counts.achieved_or_exceeded == 49
+    assert summary.counts.not_evaluated == 1  # D 5 waits for a verdict by hand
+    assert [row.code for row in summary.not_achieved] == [
+        "A.2",
+        "A.3",
+        "A.5",
+        "A.7",
+        "A.8",
+        "A.12",
+        "B.4",
+        "C.3.3",
+        "C.3.6",
+    ]
+    assert summary.phrase() == ("Đạt và vượt 49/59 chỉ tiêu; 09/59 chỉ tiêu chưa đạt; 01/59 chỉ tiêu chưa đánh giá")
+
+
+def test_an_override_gives_the_final_verdict_and_keeps_the_computed_one() -> None:
+    rows = [
+        RowInput(
+            r.indicator,
+            r.target,
+            r.estimate,
+            reported_verdict=r.reported_verdict,
+            override=Override(Verdict.ACHIEVED, "giảm cả 3 tiêu chí") if r.indicator.code == "D.5" else None,
+        )
+        for r in seed_rows()
+    ]
+    evaluation = evaluate_table(2020, rows)
+    d5 = evaluation.row("D.5")
+    assert d5.verdict is Verdict.ACHIEVED and d5.computed_verdict is None and d5.overridden
+    assert evaluation.summary.phrase() == "Đạt và vượt 50/59 chỉ tiêu; 09/59 chỉ tiêu chưa đạt"
+
+
+def test_percentages_of_the_seed(evaluation: Evaluation) -> None:
+    pig = evaluation.row("A.8")
+    assert round2(pig.pct_plan) == Decimal("83.32")
+    assert pig.pct_last_year == Decimal("144.55")  # no 2019 figure: the printed one
+    assert evaluation.row("A.4").pct_plan is None  # a bound target has no % KH
+    assert evaluation.row("B.6").pct_last_year is None  # "Duy trì"
+
+
+def test_sum_rows_add_up_in_the_seed(evaluation: Evaluation) -> None:
+    for code in ("A.8", "A.9", "A.10", "A.11"):
+        assert not any("tổng các dòng con" in w for w in evaluation.row(code).warnings), code
