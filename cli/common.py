@@ -6,11 +6,14 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bkdesk.catalogue import PeriodKind
-from db.database import Database
 from db.errors import InvalidInput, StoreError
+
+if TYPE_CHECKING:
+    # Only a type: importing it would load SQLAlchemy before the app's first window.
+    from db.database import Database
 
 EXIT_OK = 0
 EXIT_REFUSED = 1

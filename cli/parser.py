@@ -11,16 +11,23 @@ import argparse
 import importlib
 import pkgutil
 from collections.abc import Sequence
+from typing import NoReturn
 
 import cli
 from cli.common import add_database_options, run_handler
+from cli.vietnamese_argparse import VietnameseArgumentParser
 
 APP_OPTIONS = ("--db", "--db-url", "--role", "--year", "--period")
 
 
+class _QuietParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise ValueError(message)
+
+
 def app_parser() -> argparse.ArgumentParser:
     """The options the desktop app takes (``python main.py [--db PATH] [--role …]``)."""
-    parser = argparse.ArgumentParser(prog="main.py", add_help=False)
+    parser = _QuietParser(prog="main.py", add_help=False)
     parser.add_argument("--db", metavar="PATH")
     parser.add_argument("--db-url", metavar="URL")
     parser.add_argument("--role", help="tonghop (văn phòng tổng hợp) hoặc mã phòng, ví dụ KT")
@@ -33,13 +40,13 @@ def is_app_invocation(argv: Sequence[str]) -> bool:
     """No command word, only app options: the user wants the window."""
     try:
         _, rest = app_parser().parse_known_args(list(argv))
-    except SystemExit:
+    except ValueError:
         return False
     return not rest
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = VietnameseArgumentParser(
         prog="main.py",
         description=(
             "bkdesk: thu thập, đánh giá và in các chỉ tiêu kinh tế - xã hội. "
@@ -47,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     add_database_options(parser)
-    subparsers = parser.add_subparsers(dest="command", metavar="LỆNH", title="các lệnh")
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="LỆNH", title="các lệnh", parser_class=VietnameseArgumentParser
+    )
     for module_info in sorted(pkgutil.iter_modules(cli.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"cli.{module_info.name}")
         register = getattr(module, "register", None)
