@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str]) -> int:
+    from bkdesk.logfile import configure_file_logging
+
+    configure_file_logging()
     parser = build_parser()
     args = parser.parse_args(list(argv))
     if args.command is None:

@@ -114,3 +114,12 @@ def test_help_lists_the_commands() -> None:
     assert result.returncode == 0
     for command in ("demo", "evaluate", "set-value"):
         assert command in result.stdout
+
+
+def test_an_unexpected_failure_shows_a_message_and_logs_the_trace(tmp_path: Path) -> None:
+    # A directory where the database file should be: the user sees one Vietnamese line.
+    folder = tmp_path / "thu-muc"
+    folder.mkdir()
+    result = run("evaluate", "--year", "2020", "--db", str(folder), env={"BKDESK_DATA_DIR": str(tmp_path / "d")})
+    assert result.returncode == 1
+    assert result.stderr.startswith("Lỗi: ") and "Traceback" not in result.stderr
