@@ -16,7 +16,13 @@ from enum import StrEnum
 from functools import lru_cache
 
 from bkdesk import rules
-from bkdesk.numbers import NumberError, canonical_number_text, parse_number
+from bkdesk.numbers import (
+    MAX_DECIMAL_PLACES,
+    MAX_INTEGER_DIGITS,
+    NumberError,
+    canonical_number_text,
+    parse_number,
+)
 from bkdesk.text import clean, words
 
 
@@ -87,9 +93,13 @@ _OR_LESS = re.compile(r"^(?:từ\s+)?(?P<a>\S+)\s+trở\s+xuống$")
 _COMPARATORS = ("≥", "≤", ">", "<", "=")
 
 
-def _bound_prefixes() -> list[tuple[str, Kind]]:
+_PLAIN_NUMBER = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
+
+
+@lru_cache(maxsize=1)
+def _bound_prefixes() -> tuple[tuple[str, Kind], ...]:
     prefixes = [(text, Kind(kind)) for text, kind in rules.BOUND_PREFIXES]
-    return sorted(prefixes, key=lambda item: -len(item[0]))
+    return tuple(sorted(prefixes, key=lambda item: -len(item[0])))
 
 
 def parse_quantity(text: object) -> Quantity:
@@ -101,6 +111,8 @@ def parse_quantity(text: object) -> Quantity:
 def _parse(cleaned: str) -> Quantity:
     if cleaned in rules.EMPTY_MARKS:
         return Quantity(Kind.EMPTY, "")
+    if _PLAIN_NUMBER.fullmatch(cleaned):
+        return _plain(cleaned)
     lowered = cleaned.casefold().replace("%", " ")
     lowered = re.sub(r"\s+", " ", lowered).strip()
     if lowered in rules.NOT_FINITE_WORDS or "∞" in lowered:
@@ -153,6 +165,23 @@ def _parse_numeric(cleaned: str, lowered: str) -> Quantity:
         raise QuantityError(cleaned, "khoảng giá trị thiếu số cuối; ví dụ 33-34")
     number = parse_number(cleaned)
     return _point(cleaned, Kind.REACH, number, canonical=True)
+
+
+def _plain(cleaned: str) -> Quantity:
+    """The common case, a plain number: no bound or word analysis, one Decimal."""
+    integer, _, fraction = cleaned.lstrip("-").partition(",")
+    digits = integer.replace(".", "")
+    if len(digits.lstrip("0")) > MAX_INTEGER_DIGITS or len(fraction) > MAX_DECIMAL_PLACES:
+        try:
+            parse_number(cleaned)  # raises with the message that says what is too long
+        except NumberError as exc:
+            raise QuantityError(cleaned, exc.message) from exc
+    number = Decimal(f"{digits}.{fraction}" if fraction else digits)
+    if cleaned.startswith("-"):
+        number = -number
+    # Already grouped, short, or with a leading zero ("01"): stored as written.
+    text = cleaned if ("." in integer or len(digits) <= 3) else canonical_number_text(cleaned)
+    return Quantity(Kind.REACH, text, number, number)
 
 
 def _point(cleaned: str, kind: Kind, number: Decimal, *, canonical: bool = False) -> Quantity:

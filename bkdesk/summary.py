@@ -77,15 +77,16 @@ def group_name(group: str) -> str:
 
 
 def summarise(rows: Iterable[EvaluatedRow]) -> Summary:
-    counts = Counts()
-    by_group: dict[str, Counts] = {group: Counts() for group in GROUPS}
+    # Plain tallies first: building a frozen Counts per row would cost more than the rest.
+    tallies: dict[str, list[int]] = {group: [0, 0, 0, 0] for group in GROUPS}
+    slot = {Verdict.EXCEEDED: 0, Verdict.ACHIEVED: 1, Verdict.NOT_ACHIEVED: 2, None: 3}
     missed: list[EvaluatedRow] = []
     for row in rows:
         if not row.indicator.counted:
             continue
-        counts = counts.add(row.verdict)
-        group = row.indicator.group
-        by_group[group] = by_group.get(group, Counts()).add(row.verdict)
+        tallies.setdefault(row.indicator.group, [0, 0, 0, 0])[slot[row.verdict]] += 1
         if row.verdict is Verdict.NOT_ACHIEVED:
             missed.append(row)
-    return Summary(counts, by_group, tuple(missed))
+    by_group = {group: Counts(*tally) for group, tally in tallies.items()}
+    total = Counts(*(sum(tally[i] for tally in tallies.values()) for i in range(4)))
+    return Summary(total, by_group, tuple(missed))

@@ -19,7 +19,10 @@ def clean(text: object) -> str:
     """
     if text is None:
         return ""
-    value = unicodedata.normalize("NFC", str(text))
+    value = str(text)
+    if value.isascii() and value.isprintable() and value == value.strip() and "  " not in value:
+        return value  # already clean: ASCII is NFC, and most figures are ASCII
+    value = unicodedata.normalize("NFC", value)
     value = _ODD_SPACES.sub(" ", value)
     return _RUNS_OF_SPACE.sub(" ", value).strip()
 
