@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from bkdesk import rules
 from bkdesk.catalogue import Indicator, PeriodKind, children_of
@@ -46,9 +47,8 @@ class RowInput:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class EvaluatedRow:
-    """A row with everything computed for it."""
+class EvaluatedRow(NamedTuple):
+    """A row with everything computed for it (a named tuple: immutable and cheap to build)."""
 
     input: RowInput
     target: Quantity

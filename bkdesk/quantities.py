@@ -10,10 +10,10 @@ The words and symbols live in :mod:`bkdesk.rules`, so an office can change them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
+from typing import NamedTuple
 
 from bkdesk import rules
 from bkdesk.numbers import (
@@ -42,9 +42,11 @@ POINT_KINDS = frozenset({Kind.REACH, Kind.ABOUT})
 BOUND_KINDS = frozenset({Kind.ABOVE, Kind.AT_LEAST, Kind.BELOW, Kind.AT_MOST})
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A parsed target or estimate, with the interval it stands for.
+
+    A named tuple rather than a frozen dataclass: it is as immutable and several times
+    cheaper to build, which matters when a table of 10,000 rows is evaluated.
 
     ``low``/``high`` are ``None`` when unbounded; ``*_open`` marks a strict bound.
     ``text`` is what the officer wrote, after NFC and space clean-up.
@@ -104,6 +106,14 @@ def _bound_prefixes() -> tuple[tuple[str, Kind], ...]:
 
 def parse_quantity(text: object) -> Quantity:
     """Parse a target or an estimate. Raises :class:`QuantityError` on bad text."""
+    if type(text) is str:
+        return _parse_raw(text)
+    return _parse(clean(text))
+
+
+@lru_cache(maxsize=65536)
+def _parse_raw(text: str) -> Quantity:
+    # Keyed on the raw text, so a table evaluated again skips the clean-up too.
     return _parse(clean(text))
 
 
