@@ -1,0 +1,431 @@
+"""The appendix as an Excel workbook: the table on one sheet, the summary on "Tổng hợp".
+
+Ready to paste into the Word report or to print: merged title rows, a bold wrapped
+header, borders, column widths that fit the text, row heights set for wrapped cells
+(neither Excel nor LibreOffice computes them for a file they did not lay out, and
+both then print wrapped text clipped), numbers stored as numbers, a frozen header,
+A4 print set-up with the header row repeated. Text is never stored as a formula.
+What each cell says comes from :mod:`bkdesk.reports.layout`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bkdesk.evaluation import Evaluation
+from bkdesk.reports.layout import Align, Figure, ReportLayout, SummaryLayout, TableRow, build_layout
+from bkdesk.reports.output import Output, output_stream
+from bkdesk.reports.settings import ReportSettings
+
+FONT_NAME = "Times New Roman"  # Excel has it; LibreOffice prints it with Liberation Serif, its metric twin
+TABLE_SIZE = 12
+TITLE_SIZE = 14
+LINE_HEIGHT = 15.0  # points per line of 12 pt Times New Roman
+CELL_PADDING = 3.0
+FORMULA_STARTS = ("=", "+", "-", "@")
+GENERAL = "General"
+PERCENT_FORMAT = "0.00"
+MM_PER_INCH = 25.4
+
+# An Excel column-width unit is the width of a digit of the default 11 pt font, about
+# 5.25 pt; 12 pt Times New Roman averages 5.0 pt a letter (5.3 pt bold) on Vietnamese text.
+UNIT_PT = 5.25
+CHAR_PT = 5.15
+BOLD_CHAR_PT = 5.5
+DIGIT_PT = 6.0
+CELL_MARGIN_PT = 5.0
+INDENT_PT = 9.0
+PRINTABLE_UNITS = 89.0  # A4 portrait between the margins of Nghị định 30 (165 mm)
+
+TABLE_SHEET = "Biểu"
+SUMMARY_SHEET = "Tổng hợp"
+HEADER_ROW = 4
+FIRST_DATA_ROW = HEADER_ROW + 1
+
+# Column widths (Excel units): STT, name, unit, target, estimate, verdict, same period.
+# The name column takes what the others leave of the printable width.
+MIN_WIDTHS = (5.0, 30.0, 10.0, 9.0, 9.0, 11.0, 10.0)
+MAX_WIDTHS = (8.0, 60.0, 16.0, 16.0, 16.0, 14.0, 14.0)
+
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+REGULAR = Font(name=FONT_NAME, size=TABLE_SIZE)
+BOLD = Font(name=FONT_NAME, size=TABLE_SIZE, bold=True)
+ITALIC = Font(name=FONT_NAME, size=TABLE_SIZE, italic=True)
+TITLE = Font(name=FONT_NAME, size=TITLE_SIZE, bold=True)
+REFERENCE = Font(name=FONT_NAME, size=13, italic=True)
+HEADING = Font(name=FONT_NAME, size=13, bold=True)
+BODY = Font(name=FONT_NAME, size=13)
+
+_HORIZONTAL = {Align.LEFT: "left", Align.CENTER: "center", Align.RIGHT: "right"}
+_alignments: dict[tuple[str, int, bool], Alignment] = {}
+
+
+def alignment(horizontal: str = "left", indent: int = 0, wrap: bool = True) -> Alignment:
+    """One Alignment object per look, shared by the named styles that use it."""
+    key = (horizontal, indent, wrap)
+    found = _alignments.get(key)
+    if found is None:
+        found = Alignment(horizontal=horizontal, vertical="center", wrap_text=wrap, indent=indent)
+        _alignments[key] = found
+    return found
+
+
+def wrapped_lines(text: str, width: float, bold: bool = False, indent: int = 0) -> int:
+    """How many lines ``text`` takes in a column ``width`` units wide, wrapping at spaces."""
+    if not text:
+        return 1
+    room = width * UNIT_PT - CELL_MARGIN_PT - indent * INDENT_PT
+    capacity = max(room / (BOLD_CHAR_PT if bold else CHAR_PT), 1.0)
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0.0
+        for word in paragraph.split(" "):
+            size = len(word)
+            if used == 0:
+                used = size
+            elif used + 1 + size <= capacity:
+                used += 1 + size
+            else:
+                lines += 1
+                used = size
+            while used > capacity:  # a word longer than the column breaks inside it
+                lines += 1
+                used -= capacity
+    return lines
+
+
+def row_height(lines: int, line_height: float = LINE_HEIGHT) -> float:
+    return round(lines * line_height + CELL_PADDING, 1)
+
+
+def number_format(figure: Figure) -> str:
+    """``3.200`` → ``#,##0``; ``56,7`` → ``#,##0.0``; ``01`` → ``00``: the number shown as written."""
+    if figure.digits:
+        return "0" * figure.digits
+    return "#,##0" + ("." + "0" * figure.places if figure.places else "")
+
+
+def as_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def put_text(cell: Cell, text: str) -> None:
+    """Store ``text`` as text, never as a formula, whatever it starts with."""
+    # Control characters pasted from other software are not allowed in the file format.
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    cell.value = text
+    if text.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def figure_format(figure: Figure, percent: bool = False) -> str:
+    """The number format a figure is shown with (text figures keep the general one)."""
+    if figure.value is None:
+        return GENERAL
+    return PERCENT_FORMAT if percent else number_format(figure)
+
+
+def put_figure(cell: Cell, figure: Figure) -> None:
+    """Store a figure: a number when it is one, else its text."""
+    if figure.value is not None:
+        cell.value = as_number(figure.value)
+    else:
+        put_text(cell, figure.text)
+
+
+class CellStyles:
+    """The table's cell styles as named styles of the workbook, one per distinct look.
+
+    Setting a font, a border and an alignment on each cell makes openpyxl hash every
+    one of them every time; a named style is looked up by name and copied whole, which
+    makes a 2,000-row table several times faster to write. The names show in Excel's
+    style gallery, so a user adding a row can give it the table's look.
+    """
+
+    def __init__(self, workbook: Workbook) -> None:
+        self.workbook = workbook
+        self.names: dict[tuple[bool, str, int, str], str] = {}
+
+    def apply(self, cell: Cell, bold: bool, horizontal: str, indent: int = 0, number: str = GENERAL) -> None:
+        """Give ``cell`` its look; call it before storing the value (the style replaces quotePrefix)."""
+        key = (bold, horizontal, indent, number)
+        name = self.names.get(key)
+        if name is None:
+            name = f"Biểu bkdesk {len(self.names) + 1}"
+            self.workbook.add_named_style(
+                NamedStyle(
+                    name=name,
+                    font=BOLD if bold else REGULAR,
+                    border=BORDER,
+                    alignment=alignment(horizontal, indent),
+                    number_format=number,
+                )
+            )
+            self.names[key] = name
+        cell.style = name
+
+
+def _unbroken(text: str) -> int:
+    """Length of the longest word: what a wrapped cell cannot break."""
+    return max((len(word) for word in text.split()), default=0)
+
+
+def fit_widths(layout: ReportLayout) -> list[float]:
+    """Widths that fit each column's figures; the name column takes the rest of the printable width.
+
+    Numbers and bounds must stay on one line; words (units, targets in words, headers) wrap,
+    so only their longest word has to fit.
+    """
+    longest = [0] * 7
+    for row in layout.rows:
+        texts = (
+            len(row.stt),
+            0,
+            _unbroken(row.unit),
+            _figure_length(row.target),
+            _figure_length(row.estimate),
+            _unbroken(row.verdict_text),
+            _figure_length(row.same_period),
+        )
+        longest = [max(old, new) for old, new in zip(longest, texts, strict=True)]
+    longest = [max(length, _unbroken(header)) for length, header in zip(longest, layout.headers, strict=True)]
+    widths = [
+        min(max(MIN_WIDTHS[i], (longest[i] * DIGIT_PT + CELL_MARGIN_PT) / UNIT_PT), MAX_WIDTHS[i]) for i in range(7)
+    ]
+    widths[1] = min(max(PRINTABLE_UNITS - (sum(widths) - widths[1]), MIN_WIDTHS[1]), MAX_WIDTHS[1])
+    return [round(width, 1) for width in widths]
+
+
+def _figure_length(figure: Figure) -> int:
+    return len(figure.text) if figure.align is Align.RIGHT else _unbroken(figure.text)
+
+
+def _merged_line(
+    sheet: Worksheet, row: int, columns: int, text: str, font: Font, horizontal: str, width: float
+) -> None:
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    cell = sheet.cell(row=row, column=1)
+    put_text(cell, text)
+    cell.font = font
+    cell.alignment = alignment(horizontal)
+    size = font.sz or TABLE_SIZE
+    scale = TABLE_SIZE / size
+    lines = wrapped_lines(text, width * scale, bold=bool(font.b))
+    sheet.row_dimensions[row].height = row_height(lines, LINE_HEIGHT * size / TABLE_SIZE)
+
+
+def _table_row(sheet: Worksheet, styles: CellStyles, index: int, row: TableRow, widths: Sequence[float]) -> None:
+    cells = [sheet.cell(row=index, column=column) for column in range(1, 8)]
+    bold = row.bold
+    styles.apply(cells[0], bold, "center")
+    styles.apply(cells[1], bold, "left", row.indent)
+    styles.apply(cells[2], bold, "center")
+    styles.apply(cells[3], bold, _HORIZONTAL[row.target.align], number=figure_format(row.target))
+    styles.apply(cells[4], bold, _HORIZONTAL[row.estimate.align], number=figure_format(row.estimate))
+    styles.apply(cells[5], bold, "center")
+    styles.apply(cells[6], bold, _HORIZONTAL[row.same_period.align], number=figure_format(row.same_period, True))
+    put_text(cells[0], row.stt)
+    put_text(cells[1], row.name)
+    put_text(cells[2], row.unit)
+    put_figure(cells[3], row.target)
+    put_figure(cells[4], row.estimate)
+    put_text(cells[5], row.verdict_text)
+    put_figure(cells[6], row.same_period)
+    texts = (row.stt, row.name, row.unit, row.target.text, row.estimate.text, row.verdict_text, row.same_period.text)
+    lines = max(
+        wrapped_lines(text, widths[column], bold, row.indent if column == 1 else 0) for column, text in enumerate(texts)
+    )
+    sheet.row_dimensions[index].height = row_height(lines)
+
+
+def _print_setup(sheet: Worksheet, title_rows: str | None) -> None:
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    # Nghị định 30/2020: 20 mm top and bottom, 30 mm left, 15 mm right.
+    sheet.page_margins = PageMargins(
+        left=30 / MM_PER_INCH,
+        right=15 / MM_PER_INCH,
+        top=20 / MM_PER_INCH,
+        bottom=20 / MM_PER_INCH,
+        header=10 / MM_PER_INCH,
+        footer=10 / MM_PER_INCH,
+    )
+    sheet.print_options.horizontalCentered = True
+    if title_rows:
+        sheet.print_title_rows = title_rows
+    # Page numbers centred at the top from page 2 on, as the PDF prints them.
+    sheet.HeaderFooter.differentFirst = True
+    sheet.oddHeader.center.text = "&P"
+    sheet.oddHeader.center.size = 13
+    sheet.oddHeader.center.font = FONT_NAME
+
+
+def _table_sheet(sheet: Worksheet, styles: CellStyles, layout: ReportLayout) -> None:
+    widths = fit_widths(layout)
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    total_width = sum(widths)
+    _merged_line(sheet, 1, 7, layout.title, TITLE, "center", total_width)
+    _merged_line(sheet, 2, 7, layout.reference, REFERENCE, "center", total_width)
+    sheet.row_dimensions[3].height = 8
+    header_lines = 1
+    for column, text in enumerate(layout.headers, start=1):
+        cell = sheet.cell(row=HEADER_ROW, column=column)
+        styles.apply(cell, True, "center")
+        put_text(cell, text)
+        header_lines = max(header_lines, wrapped_lines(text, widths[column - 1], bold=True))
+    sheet.row_dimensions[HEADER_ROW].height = row_height(header_lines)
+    for offset, row in enumerate(layout.rows):
+        _table_row(sheet, styles, FIRST_DATA_ROW + offset, row, widths)
+    last = FIRST_DATA_ROW + len(layout.rows) - 1
+    if layout.notes:
+        line = last + 2
+        _merged_line(sheet, line, 7, layout.notes_heading, ITALIC, "left", total_width)
+        for note in layout.notes:
+            line += 1
+            _merged_line(sheet, line, 7, note.plain, ITALIC, "left", total_width)
+    sheet.freeze_panes = sheet.cell(row=FIRST_DATA_ROW, column=1)
+    _print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}")
+    sheet.print_area = f"A1:G{sheet.max_row}"
+
+
+def _grid_rows(
+    sheet: Worksheet,
+    styles: CellStyles,
+    first: int,
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    bold_last: bool = False,
+) -> int:
+    """Write a bordered block under a bold header row; numbers stay numbers. Returns the next free row."""
+    index = first
+    for position, values in enumerate(rows):
+        bold = position == 0 or (bold_last and position == len(rows) - 1)
+        lines = 1
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row=index, column=column)
+            if isinstance(value, Figure):
+                styles.apply(cell, bold, _HORIZONTAL[value.align], number=figure_format(value, column == len(values)))
+                put_figure(cell, value)
+                text = value.text
+            elif isinstance(value, int):
+                styles.apply(cell, bold, "center")
+                cell.value = value
+                text = str(value)
+            else:
+                text = str(value)
+                styles.apply(cell, bold, "left" if column == 2 and position > 0 else "center")
+                put_text(cell, text)
+            lines = max(lines, wrapped_lines(text, widths[column - 1], bold))
+        sheet.row_dimensions[index].height = row_height(lines)
+        index += 1
+    return index
+
+
+def _summary_sheet(sheet: Worksheet, styles: CellStyles, summary: SummaryLayout) -> None:
+    widths = [6.0, 36.0, 9.0, 9.0, 9.0, 10.0, 10.0]
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    total_width = sum(widths)
+    _merged_line(sheet, 1, 7, summary.heading, HEADING, "center", total_width)
+    _merged_line(sheet, 2, 7, summary.phrase, BODY, "left", total_width)
+    if summary.counts_sentence:
+        _merged_line(sheet, 3, 7, summary.counts_sentence, BODY, "left", total_width)
+    row = 5
+    first_group = 0
+    if summary.groups:
+        _merged_line(sheet, row, 7, summary.group_heading, HEADING, "left", total_width)
+        lines: list[Sequence[Any]] = [("", *summary.group_headers)]
+        for group in summary.groups:
+            counts = group.counts
+            lines.append(
+                (
+                    group.group,
+                    group.name,
+                    counts.total,
+                    counts.exceeded,
+                    counts.achieved,
+                    counts.not_achieved,
+                    counts.not_evaluated,
+                )
+            )
+        total = summary.total
+        lines.append(
+            ("", "Tổng cộng", total.total, total.exceeded, total.achieved, total.not_achieved, total.not_evaluated)
+        )
+        first_group = row + 2
+        row = _grid_rows(sheet, styles, row + 1, lines, widths, bold_last=True)
+        row += 1
+    _merged_line(sheet, row, 7, summary.missed_heading, HEADING, "left", total_width)
+    row += 1
+    if summary.missed:
+        missed_rows: list[Sequence[Any]] = [summary.missed_headers]
+        missed_rows.extend(
+            (line.ref, line.name, line.unit, line.target, line.estimate, line.pct_plan) for line in summary.missed
+        )
+        row = _grid_rows(sheet, styles, row, missed_rows, widths)
+    else:
+        _merged_line(sheet, row, 7, "Không có chỉ tiêu nào chưa đạt.", BODY, "left", total_width)
+        row += 1
+    if summary.groups:
+        _verdict_chart(sheet, first_group, len(summary.groups), row + 1)
+    _print_setup(sheet, None)
+
+
+def _verdict_chart(sheet: Worksheet, first_row: int, groups: int, anchor_row: int) -> None:
+    """A stacked bar per group, drawn from the counts table above it (so it follows edits)."""
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = "Kết quả đánh giá theo nhóm chỉ tiêu"
+    data = Reference(sheet, min_col=4, max_col=7, min_row=first_row - 1, max_row=first_row + groups - 1)
+    categories = Reference(sheet, min_col=2, min_row=first_row, max_row=first_row + groups - 1)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(categories)
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.scaling.orientation = "maxMin"  # group A at the top, as in the table
+    chart.y_axis.crosses = "max"  # keeps the value axis at the bottom once the groups are reversed
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    chart.width = 24
+    chart.height = 3 + 1.4 * groups
+    for series, colour in zip(chart.series, ("1A7F3C", "9FD89A", "D0562F", "DDDDDD"), strict=False):
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.solidFill = "000000"
+    sheet.add_chart(chart, f"A{anchor_row}")
+
+
+def write_layout_xlsx(layout: ReportLayout, out: Output) -> None:
+    workbook = Workbook()
+    table = workbook.active
+    table.title = TABLE_SHEET
+    styles = CellStyles(workbook)
+    _table_sheet(table, styles, layout)
+    _summary_sheet(workbook.create_sheet(SUMMARY_SHEET), styles, layout.summary)
+    workbook.properties.title = layout.title
+    workbook.properties.creator = "bkdesk"
+    with output_stream(out) as stream:
+        workbook.save(stream)
+
+
+def write_xlsx(evaluation: Evaluation, settings: ReportSettings, out: Output) -> None:
+    """Write the appendix of ``evaluation`` and its summary as an .xlsx workbook to ``out``."""
+    write_layout_xlsx(build_layout(evaluation, settings), out)
