@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 from bkdesk import rules
@@ -188,6 +189,15 @@ def evaluate_table(
         parent = row.indicator.parent
         depth = depths[parent] + 1 if parent in depths else 0
         depths[row.indicator.code] = depth
-        kids = [by_code[c.code] for c in children.get(row.indicator.code, ())] if row.indicator.sum_of_children else []
-        evaluated.append(evaluate_row(row, policy, kids, depth))
+        kids = (
+            tuple(by_code[c.code] for c in children.get(row.indicator.code, ()))
+            if row.indicator.sum_of_children
+            else ()
+        )
+        evaluated.append(_evaluate_row_cached(row, policy, kids, depth))
     return Evaluation(year, period, tuple(evaluated), summarise(evaluated))
+
+
+# The app evaluates the whole table again after every accepted edit; rows whose inputs
+# did not change come back from here instead of being worked out again.
+_evaluate_row_cached = lru_cache(maxsize=65536)(evaluate_row)

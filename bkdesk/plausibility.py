@@ -51,13 +51,13 @@ def plausibility_warnings(
                 f"({format_number(previous)}): kiểm tra lại"
             )
     unit = indicator.unit.replace(" ", "")
-    is_share = unit == "%" and fold(indicator.name).startswith("ty le")
+    is_share = unit == "%" and fold(indicator.name).startswith(("ty le", "ti le"))
     if is_share:
         for what, quantity in (("Nhiệm vụ", target), ("Ước thực hiện", estimate)):
             number = _number(quantity)
             if number is not None and number > HUNDRED:
                 found.append(f"{what} là tỷ lệ nhưng lớn hơn 100% ({format_number(number)})")
-    if value is not None and value < 0 and not any(w in fold(indicator.name) for w in _SIGNED_NAME_WORDS):
+    if value is not None and value < 0 and not any(word in fold(indicator.name) for word in _SIGNED_NAME_WORDS):
         found.append(f"Ước thực hiện là số âm ({format_number(value)}) cho một chỉ tiêu đếm được")
     entered = row.reported_pct_last_year.strip()
     if value is not None and previous is not None and previous != 0 and entered:
