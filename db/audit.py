@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db.database import Database
 from db.models import AuditRow, utcnow
 
 BY_HAND = "nhập tay"
+_BATCH = "audit_batch"
 
 
 def current_user() -> str:
@@ -51,21 +55,44 @@ def record(
     reason: str = "",
     source: str = BY_HAND,
 ) -> None:
-    session.add(
-        AuditRow(
-            at=utcnow(),
-            actor=actor,
-            action=action,
-            indicator_code=indicator_code,
-            year=year,
-            period=period,
-            field=field,
-            old=old,
-            new=new,
-            reason=reason,
-            source=source,
-        )
-    )
+    entry: dict[str, Any] = {
+        "at": utcnow(),
+        "actor": actor,
+        "action": action,
+        "indicator_code": indicator_code,
+        "year": year,
+        "period": period,
+        "field": field,
+        "old": old,
+        "new": new,
+        "reason": reason,
+        "source": source,
+    }
+    batch: list[dict[str, Any]] | None = session.info.get(_BATCH)
+    if batch is not None:
+        batch.append(entry)
+    else:
+        session.add(AuditRow(**entry))
+
+
+@contextmanager
+def batched(session: Session) -> Iterator[None]:
+    """Records made inside the block are inserted together when it ends (one statement, not one object each).
+
+    A 1,000-row table makes several thousand records; as ORM objects they cost more than
+    the figures themselves. If the block fails nothing is inserted, and the caller's
+    transaction rolls back anyway.
+    """
+    if _BATCH in session.info:
+        yield
+        return
+    session.info[_BATCH] = batch = []
+    try:
+        yield
+    finally:
+        session.info.pop(_BATCH, None)
+    if batch:
+        session.execute(insert(AuditRow.__table__), batch)
 
 
 def history(db: Database, year: int | None = None, indicator_code: str | None = None) -> list[AuditEntry]:

@@ -18,6 +18,7 @@ from db import audit
 from db.database import Database
 from db.errors import InvalidInput, StoreError
 from db.models import IndicatorRow, OverrideRow, PeriodRow, TargetRow, ValueRow, utcnow
+from db.roles import refuse_other_department
 from db.tables import ensure_period, find_indicator
 
 
@@ -56,6 +57,21 @@ def _checked(func, *args):  # type: ignore[no-untyped-def]
         raise InvalidInput(exc.message) from exc
 
 
+@dataclass
+class Prepared:
+    """Rows a caller writing many values of one period in one transaction has already loaded.
+
+    ``write_value`` then looks nothing up that is here (an indicator missing from
+    ``indicators`` or ``in_table`` is still looked up and checked), and leaves the
+    flush to the caller, so the whole batch goes to the database at once.
+    """
+
+    indicators: dict[str, IndicatorRow]
+    in_table: set[int]
+    period: PeriodRow
+    values: dict[int, ValueRow]
+
+
 def write_value(
     session: Session,
     code: str,
@@ -67,19 +83,28 @@ def write_value(
     actor: str,
     reason: str = "",
     source: str = audit.BY_HAND,
+    prepared: Prepared | None = None,
 ) -> list[Change]:
     """Store a value (and note) inside the caller's transaction; returns what changed."""
-    indicator = find_indicator(session, code)
-    _in_table(session, indicator, year)
+    indicator = prepared.indicators.get(code) if prepared is not None else None
+    if indicator is None:
+        indicator = find_indicator(session, code)
+    if prepared is None or indicator.id not in prepared.in_table:
+        _in_table(session, indicator, year)
     stored = _checked(check_value, text, f"{indicator.code} {indicator.name}")
-    period = ensure_period(session, year, kind)
+    period = prepared.period if prepared is not None else ensure_period(session, year, kind)
     _refuse_locked(period)
-    value = session.scalar(
-        select(ValueRow).where(ValueRow.indicator_id == indicator.id, ValueRow.period_id == period.id)
-    )
+    if prepared is not None:
+        value = prepared.values.get(indicator.id)
+    else:
+        value = session.scalar(
+            select(ValueRow).where(ValueRow.indicator_id == indicator.id, ValueRow.period_id == period.id)
+        )
     if value is None:
         value = ValueRow(indicator_id=indicator.id, period_id=period.id, text="", note="")
         session.add(value)
+        if prepared is not None:
+            prepared.values[indicator.id] = value
     changes = [Change(code, "value", value.text or "", stored)]
     if note is not None:
         changes.append(Change(code, "note", value.note or "", _checked(check_note, note)))
@@ -107,7 +132,8 @@ def write_value(
     value.updated_by = actor
     value.updated_at = utcnow()
     value.source = source
-    session.flush()
+    if prepared is None:
+        session.flush()
     return changes
 
 
@@ -123,8 +149,12 @@ def set_value(
     reason: str = "",
     source: str = audit.BY_HAND,
 ) -> list[Change]:
-    """Enter one value in its own transaction, with the audit record."""
+    """Enter one value in its own transaction, with the audit record.
+
+    On a phòng's database only that phòng's indicators may be entered.
+    """
     with db.begin() as session:
+        refuse_other_department(session, find_indicator(session, code))
         return write_value(session, code, year, kind, text, note=note, actor=actor, reason=reason, source=source)
 
 

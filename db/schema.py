@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, inspect, select
 
+from db import exchange_models as _exchange_models  # noqa: F401  (registers its tables with Base)
 from db.database import Database, connect
 from db.errors import StoreError
 from db.models import Base, Meta

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bkdesk.catalogue import Department, Indicator, PeriodKind
-from bkdesk.tables import Table
+from bkdesk.tables import Table, TableLine
 from db import audit
-from db.entry import Change, write_value
+from db.entry import Change, Prepared, write_value
 from db.errors import StoreError
 from db.models import DepartmentRow, IndicatorRow, TargetRow, ValueRow
 from db.tables import ensure_period
@@ -43,6 +43,9 @@ def upsert_indicator(
     report: TableReport,
     actor: str,
     source: str,
+    *,
+    flush: bool = True,
+    record_addition: bool = True,
 ) -> IndicatorRow:
     row = cache.get(indicator.code)
     parent_id = None
@@ -50,20 +53,14 @@ def upsert_indicator(
         parent = cache.get(indicator.parent)
         if parent is None:
             raise StoreError(f"Chỉ tiêu {indicator.code}: không có chỉ tiêu cha {indicator.parent}")
-        parent_id = parent.id
+        parent_id = parent.id  # None for a parent added in the same batch: set after its flush
     department_id = departments.get(indicator.department) if indicator.department else None
     if row is None:
         row = IndicatorRow(code=indicator.code)
         session.add(row)
         report.added.append(indicator.code)
-        audit.record(
-            session,
-            actor=actor,
-            action="thêm chỉ tiêu",
-            indicator_code=indicator.code,
-            new=indicator.name,
-            source=source,
-        )
+        if record_addition:
+            _record_addition(session, indicator, actor, source)
     row.group = indicator.group
     row.stt = indicator.stt
     row.name = indicator.name
@@ -74,9 +71,55 @@ def upsert_indicator(
     row.direction = indicator.direction.value
     row.counted = indicator.counted
     row.sum_of_children = indicator.sum_of_children
-    session.flush()
+    if flush:
+        session.flush()
     cache[indicator.code] = row
     return row
+
+
+def _record_addition(session: Session, indicator: Indicator, actor: str, source: str) -> None:
+    audit.record(
+        session, actor=actor, action="thêm chỉ tiêu", indicator_code=indicator.code, new=indicator.name, source=source
+    )
+
+
+class _Figures:
+    """The periods, value rows and table memberships of one store, each looked up once.
+
+    A 1,000-row table would otherwise cost several queries and a flush per row; here
+    the rows are loaded once and the writes go to the database in one flush at the end.
+    """
+
+    def __init__(self, session: Session, cache: dict[str, IndicatorRow]) -> None:
+        self.session = session
+        self.cache = cache
+        self.prepared: dict[tuple[int, PeriodKind], Prepared] = {}
+        self.targets: dict[int, dict[int, TargetRow]] = {}
+
+    def targets_of(self, year: int) -> dict[int, TargetRow]:
+        if year not in self.targets:
+            query = select(TargetRow).where(TargetRow.year == year)
+            self.targets[year] = {t.indicator_id: t for t in self.session.scalars(query)}
+        return self.targets[year]
+
+    def of(self, year: int, kind: PeriodKind) -> Prepared:
+        key = (year, kind)
+        if key not in self.prepared:
+            period = ensure_period(self.session, year, kind)
+            values = {
+                v.indicator_id: v for v in self.session.scalars(select(ValueRow).where(ValueRow.period_id == period.id))
+            }
+            self.prepared[key] = Prepared(
+                indicators=self.cache, in_table=set(self.targets_of(year)), period=period, values=values
+            )
+        return self.prepared[key]
+
+    def add_target(self, target: TargetRow) -> None:
+        self.session.add(target)
+        self.targets_of(target.year)[target.indicator_id] = target
+        for (year, _kind), prepared in self.prepared.items():
+            if year == target.year:
+                prepared.in_table.add(target.indicator_id)
 
 
 def store_table(
@@ -88,21 +131,42 @@ def store_table(
     kind: PeriodKind = PeriodKind.ESTIMATE,
 ) -> TableReport:
     """Add or update the catalogue, the year's targets and figures; nothing is deleted."""
+    with audit.batched(session):
+        return _store(session, table, actor=actor, source=source, kind=kind)
+
+
+def _store(session: Session, table: Table, *, actor: str, source: str, kind: PeriodKind) -> TableReport:
     report = TableReport()
     cache = {row.code: row for row in session.scalars(select(IndicatorRow))}
     departments = {d.code: d.id for d in session.scalars(select(DepartmentRow))}
-    targets = {t.indicator_id: t for t in session.scalars(select(TargetRow).where(TargetRow.year == table.year))}
+    figures = _Figures(session, cache)
+    targets = figures.targets_of(table.year)
     # The year's order: rows already in the table keep their places; a new row goes
     # right after the row that precedes it in the file (a partial file reorders nothing).
     order = [t.indicator_id for t in sorted(targets.values(), key=lambda t: t.position)]
+    # The catalogue first, in one flush: the figures below need the new rows' ids. A new
+    # row's parent is linked after that flush, so the rows go in as one batch and their
+    # ids follow the file's order, as the catalogue's order does.
+    rows = [
+        upsert_indicator(
+            session, line.indicator, cache, departments, report, actor, source, flush=False, record_addition=False
+        )
+        for line in table.lines
+    ]
+    session.flush()
+    for line, row in zip(table.lines, rows, strict=True):
+        if line.indicator.parent is not None and row.parent_id is None:
+            row.parent_id = cache[line.indicator.parent].id
+    added = set(report.added)
     anchor: int | None = None
-    for line in table.lines:
-        row = upsert_indicator(session, line.indicator, cache, departments, report, actor, source)
+    for line, row in zip(table.lines, rows, strict=True):
+        if row.code in added:
+            # Recorded here, so the log reads row by row: the addition, then its figures.
+            _record_addition(session, line.indicator, actor, source)
         target = targets.get(row.id)
         if target is None:
             target = TargetRow(indicator_id=row.id, year=table.year, position=len(order), text="")
-            session.add(target)
-            targets[row.id] = target
+            figures.add_target(target)
             order.insert(order.index(anchor) + 1 if anchor is not None else len(order), row.id)
         anchor = row.id
         if line.target is not None and line.target != target.text:
@@ -119,88 +183,88 @@ def store_table(
                 source=source,
             )
             target.text = line.target
-        session.flush()
         if line.estimate is not None or line.note is not None:
+            prepared = figures.of(table.year, kind)
+            current = prepared.values.get(row.id)
+            text = line.estimate if line.estimate is not None else (current.text if current else "")
             report.changes.extend(
                 write_value(
                     session,
                     row.code,
                     table.year,
                     kind,
-                    line.estimate if line.estimate is not None else _current(session, row.id, table.year, kind),
+                    text,
                     note=line.note,
                     actor=actor,
                     source=source,
+                    prepared=prepared,
                 )
             )
         if line.last_year is not None:
-            report.changes.extend(
-                _store_last_year(session, row, table.year - 1, line.last_year, actor, source, targets_year=table.year)
-            )
+            report.changes.extend(_store_last_year(figures, row, table.year, line.last_year, actor, source))
         if line.reported_verdict is not None or line.reported_pct_last_year is not None:
-            report.changes.extend(_store_reported(session, row, table.year, kind, line, actor, source))
+            report.changes.extend(_store_reported(session, figures.of(table.year, kind), row, line, actor, source))
     for position, indicator_id in enumerate(order):
         targets[indicator_id].position = position
     session.flush()
     return report
 
 
-def _current(session: Session, indicator_id: int, year: int, kind: PeriodKind) -> str:
-    period = ensure_period(session, year, kind)
-    value = session.scalar(
-        select(ValueRow).where(ValueRow.indicator_id == indicator_id, ValueRow.period_id == period.id)
-    )
-    return value.text if value else ""
-
-
 def _store_last_year(
-    session: Session, row: IndicatorRow, year: int, text: str, actor: str, source: str, *, targets_year: int
+    figures: _Figures, row: IndicatorRow, year: int, text: str, actor: str, source: str
 ) -> list[Change]:
     # Last year's result needs the indicator in last year's table to be stored as a value.
-    last_target = session.scalar(select(TargetRow).where(TargetRow.indicator_id == row.id, TargetRow.year == year))
-    if last_target is None:
-        position = session.scalar(
-            select(TargetRow.position).where(TargetRow.indicator_id == row.id, TargetRow.year == targets_year)
-        )
-        session.add(TargetRow(indicator_id=row.id, year=year, position=position or 0, text=""))
-        session.flush()
-    return write_value(session, row.code, year, PeriodKind.RESULT, text, note=None, actor=actor, source=source)
+    previous = year - 1
+    if row.id not in figures.targets_of(previous):
+        position = figures.targets_of(year)[row.id].position
+        figures.add_target(TargetRow(indicator_id=row.id, year=previous, position=position or 0, text=""))
+    prepared = figures.of(previous, PeriodKind.RESULT)
+    changes = write_value(
+        figures.session,
+        row.code,
+        previous,
+        PeriodKind.RESULT,
+        text,
+        note=None,
+        actor=actor,
+        source=source,
+        prepared=prepared,
+    )
+    # Told apart from this year's "value" so that a report can say which year changed.
+    return [replace(change, field="last_year") for change in changes]
 
 
 def _store_reported(
-    session: Session,
-    row: IndicatorRow,
-    year: int,
-    kind: PeriodKind,
-    line,
-    actor: str,
-    source: str,  # type: ignore[no-untyped-def]
+    session: Session, prepared: Prepared, row: IndicatorRow, line: TableLine, actor: str, source: str
 ) -> list[Change]:
-    period = ensure_period(session, year, kind)
-    value = session.scalar(select(ValueRow).where(ValueRow.indicator_id == row.id, ValueRow.period_id == period.id))
+    period = prepared.period
+    kind = PeriodKind(period.kind)
+    value = prepared.values.get(row.id)
     if value is None:
         value = ValueRow(indicator_id=row.id, period_id=period.id, text="", note="", updated_by=actor, source=source)
         session.add(value)
+        prepared.values[row.id] = value
     changes: list[Change] = []
     for field_name, attr, new in (
         ("reported_verdict", "reported_verdict", line.reported_verdict),
         ("reported_pct_last_year", "reported_pct_last_year", line.reported_pct_last_year),
     ):
-        if new is None or getattr(value, attr) == new:
+        # A value row made in this batch has no column defaults yet: None reads as "".
+        stored = getattr(value, attr) or ""
+        if new is None or stored == new:
             continue
-        changes.append(Change(row.code, field_name, getattr(value, attr), new))
+        changes.append(Change(row.code, field_name, stored, new))
         audit.record(
             session,
             actor=actor,
             action="nhập từ biểu",
             indicator_code=row.code,
-            year=year,
+            year=period.year,
             period=kind.value,
             field=field_name,
-            old=getattr(value, attr),
+            old=stored,
             new=new,
             source=source,
         )
         setattr(value, attr, new)
-    session.flush()
     return changes

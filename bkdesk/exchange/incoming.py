@@ -1,0 +1,69 @@
+"""What a file handed to ``import-submissions`` is: a signed submission or a filled Excel template.
+
+Both come out as one :class:`Incoming`, so the merge that follows treats them alike;
+only the signature check (done against the key the database holds) and the
+``signed`` mark differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bkdesk.catalogue import Department, PeriodKind
+from bkdesk.exchange.files import FileRefused, RawFile, decode_utf8
+from bkdesk.exchange.merge import Figure
+from bkdesk.exchange.submission import SignedSubmission, SubmittedValue, read_submission
+from bkdesk.exchange.template import FilledTemplate, read_template
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """A parsed file, not yet checked against the database."""
+
+    file: RawFile
+    department: Department
+    year: int
+    kind: PeriodKind
+    made_at: datetime
+    values: tuple[SubmittedValue, ...]
+    sequence: int | None = None
+    signed: SignedSubmission | None = None
+    template: FilledTemplate | None = None
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed is not None
+
+    def template_base(self) -> dict[str, Figure]:
+        return self.template.base() if self.template is not None else {}
+
+
+def parse_incoming(file: RawFile) -> Incoming:
+    """Recognise and parse a file; :class:`FileRefused` for anything else or anything damaged."""
+    if file.is_zip:
+        template = read_template(file.data)
+        info = template.info
+        return Incoming(
+            file=file,
+            department=info.department,
+            year=info.year,
+            kind=info.kind,
+            made_at=template.saved_at or info.created_at,
+            values=template.values,
+            template=template,
+        )
+    if not decode_utf8(file.data).lstrip().startswith("{"):
+        raise FileRefused("không phải tệp nộp số liệu (JSON) hay biểu mẫu Excel (.xlsx) của bkdesk")
+    signed = read_submission(file.data)
+    submission = signed.submission
+    return Incoming(
+        file=file,
+        department=submission.department,
+        year=submission.year,
+        kind=submission.kind,
+        made_at=submission.created_at,
+        values=submission.values,
+        sequence=submission.sequence,
+        signed=signed,
+    )

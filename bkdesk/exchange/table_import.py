@@ -1,0 +1,285 @@
+"""Reading an appendix table from an Excel workbook as offices really send it (DESIGN §3b).
+
+:func:`read_table` finds the header, reads every row below it until the first blank
+row or the note and signature block, checks every cell, matches the rows to the
+catalogue and returns a :class:`~bkdesk.tables.Table` ready to store, with every
+problem found (never only the first): a table with any problem must not be stored.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bkdesk.catalogue import GROUPS, Indicator, PeriodKind
+from bkdesk.exchange import cells
+from bkdesk.exchange.cells import CellError, ExcelCell, is_blank
+from bkdesk.exchange.header import MAX_COLUMNS, Column, Header, Role, find_header, is_column_number_row
+from bkdesk.exchange.matching import Placed, place_rows
+from bkdesk.exchange.rows import FileRow, RowKind, SttError, TreeProblem, link_rows, read_stt, split_name_mark
+from bkdesk.exchange.workbook import MAX_PART_BYTES, WorkbookError, open_workbook
+from bkdesk.tables import Table, TableLine
+from bkdesk.text import clean
+
+# What starts a note or the signature block under the table.
+_NOTE_START = re.compile(
+    r"(ghi chú|chú thích|lưu ý|nguồn\s*(?::|số liệu|tài liệu)|người lập|người ký|người duyệt|người tổng hợp"
+    r"|thủ trưởng|lãnh đạo|kế toán|trưởng phòng|phó trưởng phòng|giám đốc|phó giám đốc|chủ tịch|phó chủ tịch"
+    r"|tm\.|t/m|kt\.|k/t|nơi nhận|xác nhận|ký tên|\(ký|\*)(?=$|[\s:.,(])"
+)
+_DATE_LINE = re.compile(r"ngày\s+\S{0,4}\s*tháng\s+\S{0,4}\s*năm")
+# How far below the blank row that ends the table a forgotten part is looked for.
+_LOOK_BELOW_END = 20
+_FIGURE_ROLES = (Role.UNIT, Role.TARGET, Role.VALUE, Role.LAST_YEAR, Role.VERDICT, Role.SAME_PERIOD)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A cell or row that stops the import, with its Excel place and a Vietnamese explanation."""
+
+    row: int | None
+    column: str
+    header: str
+    message: str
+
+    def __str__(self) -> str:
+        place: list[str] = []
+        if self.row is not None:
+            place.append(f"Dòng {self.row}")
+        if self.column:
+            place.append(f"cột {self.column}" + (f" ({self.header})" if self.header else ""))
+        return f"{', '.join(place)}: {self.message}" if place else self.message
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """The table read from a workbook, and everything wrong with it (empty when it can be stored)."""
+
+    table: Table
+    problems: list[Problem]
+    sheet: str = ""
+    header: Header | None = None
+    new_codes: tuple[str, ...] = field(default=())
+    # Things worth telling the user that do not stop the import.
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def read_table(
+    path: str | os.PathLike[str],
+    catalogue: Sequence[Indicator],
+    year: int,
+    period: PeriodKind = PeriodKind.ESTIMATE,
+    *,
+    max_part_bytes: int = MAX_PART_BYTES,
+) -> ImportResult:
+    """Read the appendix table in the workbook at ``path`` for ``year``.
+
+    Raises :class:`~bkdesk.exchange.workbook.WorkbookError` when the file cannot be
+    read as a table at all; problems with cells and rows come back in the result.
+    """
+    return read_workbook(open_workbook(path, max_part_bytes=max_part_bytes), catalogue, year, period)
+
+
+def read_workbook(
+    workbook: Workbook, catalogue: Sequence[Indicator], year: int, period: PeriodKind = PeriodKind.ESTIMATE
+) -> ImportResult:
+    """Read the table of an already opened workbook (see :func:`read_table`)."""
+    sheet, header = locate_table(workbook, year, period)
+    return read_sheet(sheet, header, catalogue, year)
+
+
+def locate_table(workbook: Workbook, year: int, period: PeriodKind = PeriodKind.ESTIMATE) -> tuple[Worksheet, Header]:
+    """The sheet holding the table (the active one first) and its header; raises WorkbookError when none has one."""
+    sheets: list[Worksheet] = list(workbook.worksheets)
+    active = workbook.active
+    if isinstance(active, Worksheet) and active in sheets:
+        sheets.remove(active)
+        sheets.insert(0, active)
+    for sheet in sheets:
+        header = find_header(sheet, year, period)
+        if header is not None:
+            return sheet, header
+    names = ", ".join(sheet.title for sheet in sheets)
+    raise WorkbookError(
+        f"Không tìm thấy dòng tiêu đề của biểu trong 30 dòng đầu (trang: {names}): cần các ô tiêu đề riêng "
+        "cho tên chỉ tiêu («Chỉ tiêu») và cho «Nhiệm vụ»/«Kế hoạch» hoặc «Ước thực hiện»"
+    )
+
+
+@dataclass(slots=True)
+class _Figures:
+    target: str | None = None
+    value: str | None = None
+    verdict: str | None = None
+    same_period: str | None = None
+    last_year: str | None = None
+    note: str | None = None
+
+
+class _RowReader:
+    """Reads one data row's cells, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, header: Header, problems: list[Problem]) -> None:
+        self.header = header
+        self.problems = problems
+
+    def read(self, excel_row: int, cells_by_role: dict[Role, ExcelCell], role: Role, parse: Callable[..., Any]) -> Any:
+        cell = cells_by_role.get(role)
+        try:
+            return parse(cell)
+        except CellError as exc:
+            column = self.header.columns[role]
+            self.problems.append(Problem(excel_row, column.letter, column.title, exc.message))
+            return None
+
+    def row(self, excel_row: int, by_role: dict[Role, ExcelCell]) -> tuple[FileRow, _Figures] | None:
+        columns = self.header.columns
+        stt_written = self.read(excel_row, by_role, Role.NUMBER, cells.stt_text) or ""
+        name = self.read(excel_row, by_role, Role.NAME, lambda c: cells.plain_text(c, what="tên chỉ tiêu")) or ""
+        unit = self.read(excel_row, by_role, Role.UNIT, lambda c: cells.plain_text(c, what="đơn vị tính")) or ""
+        code = self.read(excel_row, by_role, Role.CODE, lambda c: cells.plain_text(c, what="mã")) or ""
+        figures = _Figures(
+            target=self.read(excel_row, by_role, Role.TARGET, cells.figure),
+            value=self.read(excel_row, by_role, Role.VALUE, cells.figure),
+            verdict=self.read(excel_row, by_role, Role.VERDICT, cells.verdict),
+            same_period=self.read(excel_row, by_role, Role.SAME_PERIOD, cells.same_period),
+            last_year=self.read(excel_row, by_role, Role.LAST_YEAR, cells.figure),
+            note=self.read(excel_row, by_role, Role.NOTE, cells.note),
+        )
+        try:
+            stt = read_stt(stt_written)
+        except SttError as exc:
+            column = columns[Role.NUMBER]
+            self.problems.append(Problem(excel_row, column.letter, column.title, exc.message))
+            return None
+        mark = stt.mark
+        if stt.kind is RowKind.GROUP and not name:
+            name = GROUPS[mark]
+        if stt.kind is RowKind.SUB:
+            written_mark, bare = split_name_mark(name)
+            if written_mark and mark in ("", written_mark):
+                mark, name = written_mark, bare
+        if not name:
+            column = columns[Role.NAME]
+            self.problems.append(Problem(excel_row, column.letter, column.title, "thiếu tên chỉ tiêu"))
+            return None
+        file_row = FileRow(excel_row, stt.kind, mark, name, unit=unit, target=figures.target, code=code)
+        return file_row, figures
+
+
+def read_sheet(sheet: Worksheet, header: Header, catalogue: Sequence[Indicator], year: int) -> ImportResult:
+    """Read the rows under ``header`` on ``sheet`` (see :func:`read_table`)."""
+    problems: list[Problem] = []
+    reader = _RowReader(header, problems)
+    width = min(max(sheet.max_column or 1, max(c.index for c in header.columns.values())), MAX_COLUMNS)
+    rows: list[FileRow] = []
+    figures: list[_Figures] = []
+    started = False
+    warnings: list[str] = []
+    first_row = header.last_row + 1
+    lines_iter = enumerate(sheet.iter_rows(min_row=first_row, max_col=width), start=first_row)
+    for excel_row, row_cells in lines_iter:
+        by_role = {role: row_cells[column.index - 1] for role, column in header.columns.items()}
+        if all(is_blank(cell) for cell in by_role.values()):
+            if started:
+                warnings.extend(_rows_after_the_end(excel_row, lines_iter, header))
+                break
+            continue
+        if _is_note_row(row_cells, by_role):
+            break
+        started = True
+        if _repeats_header(row_cells, by_role, header):
+            continue
+        read = reader.row(excel_row, by_role)
+        if read is not None:
+            rows.append(read[0])
+            figures.append(read[1])
+    if not rows and not problems:
+        raise WorkbookError(f"Trang «{sheet.title}»: không có dòng chỉ tiêu nào dưới dòng tiêu đề {header.first_row}")
+    tree_problems = link_rows(rows)
+    placed, match_problems = place_rows(rows, catalogue)
+    problems.extend(_row_problems(tree_problems + match_problems, rows, header))
+    lines = tuple(_line(p, f) for p, f in zip(placed, figures, strict=True) if p is not None)
+    problems.sort(key=lambda p: (p.row or 0, len(p.column), p.column))
+    new_codes = tuple(p.indicator.code for p in placed if p is not None and p.new)
+    return ImportResult(Table(year, lines), problems, sheet.title, header, new_codes, tuple(warnings))
+
+
+def _rows_after_the_end(
+    blank_row: int, following: Iterator[tuple[int, tuple[ExcelCell, ...]]], header: Header
+) -> list[str]:
+    """A row below the blank one that still reads like a row of the table: say it was left out."""
+    for excel_row, row_cells in following:
+        if excel_row > blank_row + _LOOK_BELOW_END:
+            return []
+        by_role = {role: row_cells[column.index - 1] for role, column in header.columns.items()}
+        if all(is_blank(cell) for cell in by_role.values()):
+            continue
+        if _is_note_row(row_cells, by_role) or is_blank(by_role.get(Role.NAME)):
+            return []
+        return [
+            f"Biểu dừng ở dòng trống {blank_row}; dòng {excel_row} bên dưới vẫn có chỉ tiêu nhưng không được nhập "
+            "(xóa dòng trống rồi nhập lại nếu cần)"
+        ]
+    return []
+
+
+def _line(placed: Placed, figures: _Figures) -> TableLine:
+    return TableLine(
+        indicator=placed.indicator,
+        target=figures.target,
+        estimate=figures.value,
+        reported_verdict=figures.verdict,
+        reported_pct_last_year=figures.same_period,
+        last_year=figures.last_year,
+        note=figures.note,
+    )
+
+
+def _row_problems(found: Sequence[TreeProblem], rows: Sequence[FileRow], header: Header) -> list[Problem]:
+    column: Column = header.get(Role.NUMBER) or header.columns[Role.NAME]
+    return [Problem(rows[p.row_index].excel_row, column.letter, column.title, p.message) for p in found]
+
+
+def _repeats_header(row_cells: Sequence[ExcelCell], by_role: dict[Role, ExcelCell], header: Header) -> bool:
+    """The header or its column numbers again, as a sheet printed over several pages repeats them."""
+    name = by_role[Role.NAME]
+    if is_blank(name):
+        return False  # a row of figures without a name is a mistake to report, not a header
+    texts = [clean(cell.value) if isinstance(cell.value, (str, int)) else "" for cell in row_cells]
+    if is_column_number_row(texts):
+        return True
+    return isinstance(name.value, str) and clean(name.value) == header.columns[Role.NAME].header
+
+
+def _note_like(cell: ExcelCell) -> bool:
+    value = cell.value
+    if not isinstance(value, str):
+        return False
+    text = clean(value).casefold()
+    return bool(_NOTE_START.match(text) or _DATE_LINE.search(text))
+
+
+def _is_note_row(row_cells: Sequence[ExcelCell], by_role: dict[Role, ExcelCell]) -> bool:
+    """A note or signature line under the table; a real row that merely starts alike has figures."""
+    first = next((cell for cell in row_cells if not is_blank(cell)), None)
+    if first is None or not _note_like(first):
+        return False
+    stt = by_role.get(Role.NUMBER)
+    if stt is not None and stt is not first and not is_blank(stt):
+        return False
+    for role in _FIGURE_ROLES:
+        cell = by_role.get(role)
+        if cell is not None and cell is not first and not is_blank(cell) and not _note_like(cell):
+            return False
+    return True

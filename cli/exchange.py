@@ -1,0 +1,349 @@
+"""Offline exchange between the phòng and the synthesis office, locking and the audit log.
+
+Synthesis office: issue-department, export-template, import-submissions, status,
+conflicts, lock, unlock. A phòng's PC: setup, export-submission. Both: audit.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bkdesk.catalogue import PeriodKind
+from cli.common import EXIT_OK, EXIT_REFUSED, add_database_options, add_period_option, fail, json_dump, open_db, say
+
+if TYPE_CHECKING:
+    from db.status import DepartmentStatus
+
+PERIOD_CHOICES = [kind.value for kind in PeriodKind]
+
+
+def _optional_period(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--period", choices=PERIOD_CHOICES, help=help_text)
+
+
+def register(subparsers: Any) -> None:
+    issue = subparsers.add_parser(
+        "issue-department", help="văn phòng tổng hợp: cấp tệp thiết lập (kèm khóa ký) cho một phòng"
+    )
+    issue.add_argument("--department", required=True, metavar="MÃ", help="mã phòng, ví dụ KT")
+    issue.add_argument("--year", type=int, required=True)
+    issue.add_argument("--out", required=True, metavar="TỆP", help="tệp thiết lập sẽ ghi (giữ kín như mật khẩu)")
+    add_database_options(issue)
+    issue.set_defaults(handler=run_issue)
+
+    setup = subparsers.add_parser("setup", help="máy của phòng: tạo cơ sở dữ liệu của phòng từ tệp thiết lập")
+    setup.add_argument("file", metavar="TỆP", help="tệp thiết lập do văn phòng tổng hợp cấp")
+    add_database_options(setup)
+    setup.set_defaults(handler=run_setup)
+
+    export = subparsers.add_parser("export-submission", help="máy của phòng: xuất tệp nộp số liệu đã ký")
+    export.add_argument("--year", type=int, required=True)
+    export.add_argument("--out", required=True, metavar="TỆP")
+    add_period_option(export)
+    add_database_options(export)
+    export.set_defaults(handler=run_export_submission)
+
+    imports = subparsers.add_parser(
+        "import-submissions", help="văn phòng tổng hợp: nhập các tệp nộp số liệu (và biểu mẫu Excel đã điền)"
+    )
+    imports.add_argument("files", nargs="+", metavar="TỆP")
+    imports.add_argument(
+        "--accept-unsigned", action="store_true", help="chấp nhận biểu mẫu Excel (không có chữ ký) sau khi đã xác nhận"
+    )
+    add_database_options(imports)
+    imports.set_defaults(handler=run_import)
+
+    template = subparsers.add_parser("export-template", help="văn phòng tổng hợp: xuất biểu mẫu Excel cho một phòng")
+    template.add_argument("--department", required=True, metavar="MÃ")
+    template.add_argument("--year", type=int, required=True)
+    template.add_argument("--out", required=True, metavar="TỆP.xlsx")
+    add_period_option(template)
+    add_database_options(template)
+    template.set_defaults(handler=run_export_template)
+
+    status = subparsers.add_parser("status", help="văn phòng tổng hợp: tình hình nộp số liệu của từng phòng")
+    status.add_argument("--year", type=int, required=True)
+    status.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    add_period_option(status)
+    add_database_options(status)
+    status.set_defaults(handler=run_status)
+
+    conflicts = subparsers.add_parser("conflicts", help="văn phòng tổng hợp: xem và giải quyết xung đột")
+    conflicts.add_argument("--year", type=int, help="năm (bắt buộc khi xem danh sách)")
+    conflicts.add_argument("--all", action="store_true", help="kể cả xung đột đã đóng")
+    _optional_period(conflicts, "chỉ xem một kỳ (mặc định: cả hai)")
+    add_database_options(conflicts)
+    conflicts.set_defaults(handler=run_conflicts)
+    actions = conflicts.add_subparsers(dest="conflict_action", metavar="resolve")
+    resolve = actions.add_parser("resolve", help="giải quyết một xung đột")
+    resolve.add_argument("id", type=int, metavar="SỐ", help="số của xung đột (cột # trong danh sách)")
+    resolve.add_argument("--keep", required=True, choices=["local", "incoming"], help="giữ giá trị nào")
+    resolve.add_argument("--reason", default="", help="lý do (bắt buộc, ghi vào lịch sử)")
+    add_database_options(resolve)
+    resolve.set_defaults(handler=run_resolve)
+
+    for name, verb in (("lock", "chốt số liệu"), ("unlock", "mở khóa số liệu")):
+        command = subparsers.add_parser(name, help=f"văn phòng tổng hợp: {verb} của một năm (cần lý do)")
+        command.add_argument("--year", type=int, required=True)
+        _optional_period(command, "chỉ một kỳ (mặc định: cả ước thực hiện và thực hiện)")
+        command.add_argument("--reason", default="", help="lý do (bắt buộc, ghi vào lịch sử)")
+        add_database_options(command)
+        command.set_defaults(handler=run_lock if name == "lock" else run_unlock)
+
+    audit = subparsers.add_parser("audit", help="lịch sử thay đổi: cũ → mới, ai, khi nào, từ đâu, vì sao")
+    audit.add_argument("--year", type=int, required=True)
+    audit.add_argument("--indicator", metavar="MÃ", help="chỉ một chỉ tiêu, ví dụ A.2")
+    add_database_options(audit)
+    audit.set_defaults(handler=run_audit)
+
+
+def _actor() -> str:
+    from db.audit import current_user
+
+    return current_user()
+
+
+def run_issue(args: argparse.Namespace) -> int:
+    from bkdesk.text import clean
+    from db.issue import issue_department
+
+    db = open_db(args)
+    result = issue_department(db, clean(args.department), args.year, Path(args.out), actor=_actor())
+    again = " (cấp lại: khóa cũ hết hiệu lực)" if result.reissued else ""
+    say(
+        f"Đã cấp tệp thiết lập cho phòng {result.department.code} ({result.department.name}) năm {result.year}"
+        f"{again}: {result.path}"
+    )
+    say(
+        f"{result.rows} chỉ tiêu; khóa {result.key_id}; tệp nộp tiếp theo mang số thứ tự từ {result.sequence + 1}. "
+        "Tệp chứa khóa ký riêng của phòng: chỉ trao tận tay."
+    )
+    return EXIT_OK
+
+
+def run_setup(args: argparse.Namespace) -> int:
+    from db.department_setup import install_setup
+
+    db = open_db(args)
+    result = install_setup(db, Path(args.file), actor=_actor())
+    department = f"phòng {result.department.code} ({result.department.name})"
+    if result.already_installed:
+        say(f"Tệp thiết lập này đã được cài vào {db.label} cho {department}; không có gì thay đổi.")
+        return EXIT_OK
+    action = "Đã cập nhật" if result.replaced else "Đã tạo"
+    say(f"{action} cơ sở dữ liệu {db.label} cho {department}, năm {result.year}.")
+    say(
+        f"{result.rows} chỉ tiêu của phòng; {result.values_changed} giá trị được ghi; "
+        f"tệp nộp tiếp theo mang số thứ tự {result.next_sequence}."
+    )
+    return EXIT_OK
+
+
+def run_export_submission(args: argparse.Namespace) -> int:
+    from db.submission_export import export_submission
+
+    db = open_db(args)
+    result = export_submission(db, args.year, PeriodKind(args.period), Path(args.out), actor=_actor())
+    say(
+        f"Đã xuất tệp nộp số liệu {result.kind.label.lower()} năm {result.year} của phòng {result.department.code}: "
+        f"{result.path}"
+    )
+    say(f"Số thứ tự {result.sequence}; {result.entered}/{result.values} chỉ tiêu đã có số liệu; đã ký.")
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from db.submission_import import ImportStatus, import_submissions
+
+    db = open_db(args)
+    outcomes = import_submissions(
+        db, [Path(name) for name in args.files], actor=_actor(), accept_unsigned=args.accept_unsigned
+    )
+    for outcome in outcomes:
+        say(outcome.message)
+    counts = {status: sum(1 for o in outcomes if o.status is status) for status in ImportStatus}
+    say(
+        f"Tổng cộng {len(outcomes)} tệp: {counts[ImportStatus.ACCEPTED]} đã nhận, "
+        f"{counts[ImportStatus.UNCHANGED]} không thay đổi, {counts[ImportStatus.REFUSED]} bị từ chối."
+    )
+    if counts[ImportStatus.REFUSED]:
+        return fail(
+            f"{counts[ImportStatus.REFUSED]} tệp bị từ chối; số liệu từ các tệp đó không được ghi", EXIT_REFUSED
+        )
+    return EXIT_OK
+
+
+def run_export_template(args: argparse.Namespace) -> int:
+    from bkdesk.text import clean
+    from db.template_export import export_template
+
+    db = open_db(args)
+    result = export_template(db, clean(args.department), args.year, PeriodKind(args.period), Path(args.out))
+    say(
+        f"Đã xuất biểu mẫu Excel {result.kind.label.lower()} năm {result.year} cho phòng {result.department.code} "
+        f"({result.rows} chỉ tiêu): {result.path}"
+    )
+    say("Khi nhận lại, nhập bằng: import-submissions TỆP.xlsx --accept-unsigned")
+    return EXIT_OK
+
+
+def run_status(args: argparse.Namespace) -> int:
+    from bkdesk.exchange.documents import iso
+    from db.status import completeness
+
+    db = open_db(args)
+    kind = PeriodKind(args.period)
+    lines = completeness(db, args.year, kind)
+    if args.json:
+        say(
+            json_dump(
+                {
+                    "departments": [
+                        {
+                            "code": line.code,
+                            "name": line.name,
+                            "assigned": line.assigned,
+                            "entered": line.entered,
+                            "last_sequence": line.last_sequence,
+                            "last_submitted_at": iso(line.last_submitted_at),
+                            "signed": line.signed,
+                            "open_conflicts": line.open_conflicts,
+                        }
+                        for line in lines
+                    ]
+                }
+            )
+        )
+        return EXIT_OK
+    say(status_text(lines, args.year, kind))
+    return EXIT_OK
+
+
+def status_text(lines: list[DepartmentStatus], year: int, kind: PeriodKind) -> str:
+    from bkdesk.exchange.times import local_text
+
+    header = (
+        f"{'Mã':<8} {'Phòng':<40} {'Giao':>5} {'Đã nhập':>8}  {'Lần nộp cuối':<17} {'Số TT':>5}  "
+        f"{'Chữ ký':<10} {'Xung đột':>8}"
+    )
+    out = [f"TÌNH HÌNH NỘP SỐ LIỆU {kind.label.upper()} NĂM {year}", header, "-" * len(header)]
+    for line in lines:
+        name = line.name if len(line.name) <= 40 else line.name[:39] + "…"
+        when = local_text(line.last_submitted_at) if line.last_submitted_at else "chưa nộp"
+        sequence = str(line.last_sequence) if line.last_sequence is not None else "—"
+        signed = "—" if line.signed is None else ("đã ký" if line.signed else "chưa ký")
+        out.append(
+            f"{line.code:<8} {name:<40} {line.assigned:>5} {line.entered:>8}  {when:<17} {sequence:>5}  "
+            f"{signed:<10} {line.open_conflicts:>8}"
+        )
+    submitted = sum(1 for line in lines if line.last_submitted_at is not None)
+    out.append("")
+    out.append(
+        f"Tổng cộng: {sum(line.assigned for line in lines)} chỉ tiêu được giao, "
+        f"{sum(line.entered for line in lines)} đã có số liệu; {submitted}/{len(lines)} phòng đã nộp; "
+        f"{sum(line.open_conflicts for line in lines)} xung đột chưa giải quyết."
+    )
+    return "\n".join(out)
+
+
+def run_conflicts(args: argparse.Namespace) -> int:
+    from bkdesk.exchange.times import local_text
+    from db.conflicts import list_conflicts
+
+    if args.year is None:
+        return fail("cần --year để xem danh sách xung đột (hoặc: conflicts resolve SỐ --keep … --reason …)", 2)
+    db = open_db(args)
+    kind = PeriodKind(args.period) if args.period else None
+    conflicts = list_conflicts(db, args.year, kind, include_closed=args.all)
+    if not conflicts:
+        say(f"Không có xung đột {'nào' if args.all else 'chưa giải quyết'} năm {args.year}.")
+        return EXIT_OK
+    for c in conflicts:
+        origin = f"số thứ tự {c.sequence}" if c.sequence is not None else "biểu mẫu Excel chưa ký"
+        say(
+            f"#{c.id}  phòng {c.department_code}  {c.indicator_code} {c.indicator_name} "
+            f"({c.kind.label.lower()} {c.year}), {c.field_label} — {c.status_label}"
+        )
+        say(
+            f"    gốc «{c.base}» · văn phòng tổng hợp «{c.current}» · trong tệp «{c.incoming}» "
+            f"({c.file_name}, {origin}, nhận {local_text(c.created_at)})"
+        )
+        if c.is_open:
+            say(f'    giải quyết: conflicts resolve {c.id} --keep local|incoming --reason "…"')
+        else:
+            by = f", {c.resolved_by}" if c.resolved_by else ""
+            when = local_text(c.resolved_at) if c.resolved_at else ""
+            kept = {"local": " — giữ giá trị văn phòng tổng hợp", "incoming": " — lấy giá trị trong tệp"}.get(
+                c.resolution, ""
+            )
+            say(f"    {when}{by}{kept}: {c.reason}")
+    open_count = sum(1 for c in conflicts if c.is_open)
+    say(f"{open_count} xung đột chưa giải quyết.")
+    return EXIT_OK
+
+
+def run_resolve(args: argparse.Namespace) -> int:
+    from db.conflicts import Keep, resolve_conflict
+
+    db = open_db(args)
+    result = resolve_conflict(db, args.id, Keep(args.keep), args.reason, actor=_actor())
+    c = result.conflict
+    which = "giá trị của văn phòng tổng hợp" if result.keep is Keep.LOCAL else "giá trị trong tệp của phòng"
+    say(
+        f"Đã giải quyết xung đột #{c.id} ({c.indicator_code}, {c.field_label}): giữ {which} «{result.kept}»"
+        + ("; đã ghi giá trị mới." if result.changed else ".")
+    )
+    return EXIT_OK
+
+
+def _lock(args: argparse.Namespace, locked: bool) -> int:
+    from db.locking import lock_period, unlock_period
+
+    db = open_db(args)
+    kinds = [PeriodKind(args.period)] if args.period else None
+    action = lock_period if locked else unlock_period
+    changes = action(db, args.year, kinds, args.reason, actor=_actor())
+    for change in changes:
+        label = f"{change.kind.label} năm {change.year}"
+        if change.changed:
+            say(f"{label}: {'đã chốt' if locked else 'đã mở khóa'} (lý do: {change.reason}).")
+        else:
+            say(f"{label}: {'đã được chốt từ trước' if locked else 'đang mở, không cần mở khóa'}.")
+    return EXIT_OK
+
+
+def run_lock(args: argparse.Namespace) -> int:
+    return _lock(args, True)
+
+
+def run_unlock(args: argparse.Namespace) -> int:
+    return _lock(args, False)
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    from bkdesk.exchange.times import local_text
+    from bkdesk.text import clean
+    from db.audit import history
+
+    db = open_db(args)
+    code = clean(args.indicator) if args.indicator else None
+    entries = history(db, args.year, code)
+    scope = f" — chỉ tiêu {code}" if code else ""
+    if not entries:
+        say(f"Chưa có thay đổi nào năm {args.year}{scope}.")
+        return EXIT_OK
+    say(f"LỊCH SỬ THAY ĐỔI NĂM {args.year}{scope.upper() if code else ''} ({len(entries)} mục)")
+    periods = {kind.value: kind.label.lower() for kind in PeriodKind}
+    for entry in entries:
+        what = entry.indicator_code or "—"
+        if entry.period:
+            what += f" ({periods.get(entry.period, entry.period)})"
+        change = f"«{entry.old}» → «{entry.new}»" if entry.old or entry.field else f"{entry.new}"
+        say(f"{local_text(entry.at)}  {entry.action}  {what}: {change}")
+        details = f"    người thực hiện: {entry.actor or 'không rõ'}; nguồn: {entry.source or 'không rõ'}"
+        if entry.reason:
+            details += f"; lý do: {entry.reason}"
+        say(details)
+    return EXIT_OK

@@ -1,0 +1,192 @@
+"""What the exchange services share: a year's rows by phòng, issued keys, sequences, merge bases.
+
+Every function works inside the caller's session (one transaction per operation).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.orm import Session, aliased
+
+from bkdesk.catalogue import Indicator
+from bkdesk.exchange.merge import Figure
+from db.errors import StoreError
+from db.exchange_models import ImportedSubmission, IssuedSetup, MergeBase
+from db.models import DepartmentRow, IndicatorRow, PeriodRow, TargetRow, ValueRow
+from db.tables import to_indicator
+
+
+@dataclass(frozen=True, slots=True)
+class YearRow:
+    """A row of a year's table with its target; ``indicator_id`` keys the stored figures."""
+
+    indicator_id: int
+    indicator: Indicator
+    target: str
+
+    @property
+    def takes_value(self) -> bool:
+        """A row a phòng is asked to fill: not a group heading."""
+        return not self.indicator.is_group
+
+    @property
+    def assigned(self) -> bool:
+        """Counted as assigned to its phòng: it takes a value and has a target."""
+        return self.takes_value and bool(self.target.strip())
+
+
+def year_rows(session: Session, year: int) -> list[YearRow]:
+    """The rows of ``year``'s table in printed order."""
+    parent = aliased(IndicatorRow)
+    query = (
+        select(IndicatorRow, parent.code, DepartmentRow.code, TargetRow.text)
+        .join(TargetRow, TargetRow.indicator_id == IndicatorRow.id)
+        .outerjoin(parent, IndicatorRow.parent_id == parent.id)
+        .outerjoin(DepartmentRow, IndicatorRow.department_id == DepartmentRow.id)
+        .where(TargetRow.year == year)
+        .order_by(TargetRow.position)
+    )
+    return [
+        YearRow(row.id, to_indicator(row, parent_code, department), target or "")
+        for row, parent_code, department, target in session.execute(query)
+    ]
+
+
+def require_year(session: Session, year: int) -> None:
+    if session.scalar(select(TargetRow.id).where(TargetRow.year == year).limit(1)) is None:
+        raise StoreError(f"Chưa có biểu chỉ tiêu năm {year}")
+
+
+def department_row(session: Session, code: str) -> DepartmentRow:
+    row = session.scalar(select(DepartmentRow).where(DepartmentRow.code == code))
+    if row is None:
+        known = ", ".join(session.scalars(select(DepartmentRow.code).order_by(DepartmentRow.id)))
+        hint = f" (có: {known})" if known else ""
+        raise StoreError(f"Không có phòng mã {code} trong danh mục{hint}")
+    return row
+
+
+def own_rows(rows: Iterable[YearRow], department: str) -> list[YearRow]:
+    """The rows a phòng reports: its own, without group headings."""
+    return [row for row in rows if row.indicator.department == department and row.takes_value]
+
+
+def figures(session: Session, period: PeriodRow | None, indicator_ids: Iterable[int]) -> dict[int, ValueRow]:
+    if period is None:
+        return {}
+    ids = list(indicator_ids)
+    if not ids:
+        return {}
+    query = select(ValueRow).where(ValueRow.period_id == period.id, ValueRow.indicator_id.in_(ids))
+    return {value.indicator_id: value for value in session.scalars(query)}
+
+
+def figure_of(value: ValueRow | None) -> Figure:
+    return Figure(value.text or "", value.note or "") if value is not None else Figure()
+
+
+def issues_of(session: Session, department_id: int) -> list[IssuedSetup]:
+    """Setups issued to a phòng, newest first."""
+    query = select(IssuedSetup).where(IssuedSetup.department_id == department_id).order_by(IssuedSetup.id.desc())
+    return list(session.scalars(query))
+
+
+def last_sequence(session: Session, department_id: int) -> int:
+    """The highest sequence number received from (or issued onwards to) a phòng; 0 before any."""
+    issued = (
+        select(func.max(IssuedSetup.sequence_start)).where(IssuedSetup.department_id == department_id).scalar_subquery()
+    )
+    received = select(func.max(ImportedSubmission.sequence)).where(ImportedSubmission.department_id == department_id)
+    row = session.execute(received.add_columns(issued)).one()
+    return max(row[0] or 0, row[1] or 0)
+
+
+SIGNED_CHANNEL = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AgreedFigure:
+    """A merge base as read: its row id (to update it in bulk) and the figure."""
+
+    base_id: int
+    figure: Figure
+
+
+def bases(
+    session: Session, department_id: int, period_id: int, channel: str = SIGNED_CHANNEL
+) -> dict[int, AgreedFigure]:
+    """Merge bases of a phòng's values for a period, by indicator id, on one channel (see ``MergeBase``)."""
+    query = select(MergeBase.indicator_id, MergeBase.id, MergeBase.value, MergeBase.note).where(
+        MergeBase.department_id == department_id, MergeBase.period_id == period_id, MergeBase.channel == channel
+    )
+    return {
+        indicator_id: AgreedFigure(base_id, Figure(value, note))
+        for indicator_id, base_id, value, note in session.execute(query)
+    }
+
+
+def save_bases(
+    session: Session,
+    existing: dict[int, AgreedFigure],
+    department_id: int,
+    period_id: int,
+    agreed: dict[int, Figure],
+    channel: str = SIGNED_CHANNEL,
+) -> None:
+    """Make ``agreed`` (by indicator id) the new merge bases, in two statements whatever their number."""
+    updates = [
+        {"base_id": existing[i].base_id, "new_value": f.value, "new_note": f.note}
+        for i, f in agreed.items()
+        if i in existing
+    ]
+    inserts = [
+        {
+            "department_id": department_id,
+            "indicator_id": i,
+            "period_id": period_id,
+            "channel": channel,
+            "value": f.value,
+            "note": f.note,
+        }
+        for i, f in agreed.items()
+        if i not in existing
+    ]
+    # Plain executemany statements: thousands of bases per import, and no ORM object needs them.
+    table = MergeBase.__table__
+    connection = session.connection()
+    if updates:
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("base_id"))
+            .values(value=bindparam("new_value"), note=bindparam("new_note"))
+        )
+        connection.execute(statement, updates)
+    if inserts:
+        connection.execute(insert(table), inserts)
+
+
+def write_file_atomically(path: Path, data: bytes, *, private: bool = False) -> None:
+    """Write the whole file or nothing: a crash never leaves half a submission behind."""
+    target = path.expanduser()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise StoreError(f"Không ghi được tệp {target}: {exc.strerror}") from exc
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if not private:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise StoreError(f"Không ghi được tệp {target}: {exc.strerror}") from exc

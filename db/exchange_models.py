@@ -1,0 +1,128 @@
+"""Tables of the exchange between the phòng and the synthesis office.
+
+On a phòng's database: its identity and signing key (:class:`DepartmentIdentity`).
+On the synthesis office's: the setups it issued with their public keys, the files it
+imported, the merge base of each value, where each value came from, and conflicts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models import Base, utcnow
+
+
+class DepartmentIdentity(Base):
+    """Phòng side: which phòng this database belongs to, its private key and its export counter."""
+
+    __tablename__ = "exchange_identity"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    department_code: Mapped[str] = mapped_column(String(32))
+    department_name: Mapped[str] = mapped_column(Text)
+    setup_id: Mapped[str] = mapped_column(String(64))
+    private_key: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(32))
+    issued_at: Mapped[datetime]
+    installed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_sequence: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IssuedSetup(Base):
+    """Synthesis side: a setup file handed to a phòng, with the public half of its key."""
+
+    __tablename__ = "exchange_issues"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    setup_id: Mapped[str] = mapped_column(String(64), unique=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    year: Mapped[int]
+    public_key: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(32))
+    sequence_start: Mapped[int] = mapped_column(Integer, default=0)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    issued_by: Mapped[str] = mapped_column(default="")
+    file_name: Mapped[str] = mapped_column(Text, default="")
+
+
+class ImportedSubmission(Base):
+    """Synthesis side: a file accepted from a phòng (a refused file leaves no trace)."""
+
+    __tablename__ = "exchange_submissions"
+    __table_args__ = (Index("ix_exchange_submissions_department_sequence", "department_id", "sequence"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"))
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    made_at: Mapped[datetime]
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    imported_by: Mapped[str] = mapped_column(default="")
+    signed: Mapped[bool] = mapped_column(Boolean)
+    file_name: Mapped[str] = mapped_column(Text)
+    setup_id: Mapped[str | None] = mapped_column(String(64))
+    template_id: Mapped[str | None] = mapped_column(String(64))
+    values_changed: Mapped[int] = mapped_column(Integer, default=0)
+    conflicts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MergeBase(Base):
+    """Synthesis side: a value and note as last agreed with the phòng.
+
+    ``channel`` is empty for the phòng's own bkdesk (its setup, then each signed file)
+    and a template's id for an Excel template (the figures written into it, then each
+    file filled from it): each is the common ancestor of what comes next by that road.
+    """
+
+    __tablename__ = "exchange_bases"
+    __table_args__ = (UniqueConstraint("department_id", "indicator_id", "period_id", "channel"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"))
+    channel: Mapped[str] = mapped_column(String(64), default="")
+    value: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ValueProvenance(Base):
+    """Synthesis side: each time a file set a value (the file's row holds its hash, phòng, sequence and times).
+
+    The newest row of an indicator and period is where its value came from, unless an
+    entry by hand came later (the audit log and ``indicator_values.source`` say so).
+    """
+
+    __tablename__ = "value_provenance"
+    __table_args__ = (Index("ix_value_provenance_indicator_period", "indicator_id", "period_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"))
+    submission_id: Mapped[int] = mapped_column(ForeignKey("exchange_submissions.id"))
+
+
+class ConflictRow(Base):
+    """Synthesis side: both sides changed a value differently since the base; a person decides."""
+
+    __tablename__ = "exchange_conflicts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"), index=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("exchange_submissions.id"))
+    field: Mapped[str] = mapped_column(String(8))
+    base: Mapped[str] = mapped_column(Text, default="")
+    local: Mapped[str] = mapped_column(Text, default="")
+    incoming: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str] = mapped_column(default="")
+    resolution: Mapped[str] = mapped_column(String(16), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,153 @@
+"""Issuing a phòng: its setup file with a new signing key; the synthesis office keeps the public half.
+
+Issuing again (a new PC, new targets) makes a new key and a new setup whose figures
+become the new merge base and whose sequence numbers continue above the last one
+received; files signed with an earlier key are refused from then on.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bkdesk import __version__
+from bkdesk.catalogue import Department, PeriodKind
+from bkdesk.exchange import signing
+from bkdesk.exchange.setup_file import Setup, SetupRow, write_setup
+from db import audit
+from db.database import Database
+from db.errors import StoreError
+from db.exchange import (
+    YearRow,
+    bases,
+    department_row,
+    figure_of,
+    figures,
+    issues_of,
+    last_sequence,
+    own_rows,
+    require_year,
+    save_bases,
+    write_file_atomically,
+    year_rows,
+)
+from db.exchange_models import IssuedSetup
+from db.models import DepartmentRow, ValueRow, utcnow
+from db.roles import require_synthesis
+from db.tables import ensure_period
+
+
+@dataclass(frozen=True, slots=True)
+class IssueResult:
+    department: Department
+    year: int
+    path: Path
+    rows: int
+    sequence: int
+    key_id: str
+    reissued: bool
+
+
+def _with_ancestors(rows: list[YearRow], department: str) -> list[YearRow]:
+    """The phòng's rows and the rows above them, in table order, so its form reads as the table does."""
+    by_code = {row.indicator.code: row for row in rows}
+    keep: set[str] = set()
+    for row in own_rows(rows, department):
+        code: str | None = row.indicator.code
+        while code is not None and code not in keep:
+            keep.add(code)
+            parent = by_code.get(code)
+            code = parent.indicator.parent if parent else None
+    return [row for row in rows if row.indicator.code in keep]
+
+
+def issue_department(db: Database, code: str, year: int, out: Path, *, actor: str) -> IssueResult:
+    """Make the setup file for phòng ``code`` and record its public key and merge base."""
+    with db.begin() as session:
+        require_synthesis(session, "cấp tệp thiết lập cho phòng", db.label)
+        require_year(session, year)
+        department = department_row(session, code)
+        rows = year_rows(session, year)
+        mine = own_rows(rows, department.code)
+        if not mine:
+            raise StoreError(f"Phòng {department.code} ({department.name}) không có chỉ tiêu nào trong biểu năm {year}")
+        included = _with_ancestors(rows, department.code)
+        setup = _setup(session, department, year, included, mine, actor)
+        reissued = bool(issues_of(session, department.id))
+        session.add(
+            IssuedSetup(
+                setup_id=setup.setup_id,
+                department_id=department.id,
+                year=year,
+                public_key=signing.public_key_of(setup.private_key),
+                key_id=setup.key_id,
+                sequence_start=setup.sequence,
+                issued_at=setup.issued_at,
+                issued_by=actor,
+                file_name=out.name,
+            )
+        )
+        audit.record(
+            session,
+            actor=actor,
+            action="cấp tệp thiết lập",
+            year=year,
+            new=f"phòng {department.code}, khóa {setup.key_id}, tiếp từ số thứ tự {setup.sequence + 1}",
+            source=f"tệp {out.name}",
+        )
+        session.flush()
+        write_file_atomically(out, write_setup(setup), private=True)
+        return IssueResult(
+            Department(department.code, department.name),
+            year,
+            out,
+            len(mine),
+            setup.sequence,
+            setup.key_id,
+            reissued,
+        )
+
+
+def _setup(
+    session: Session, department: DepartmentRow, year: int, included: list[YearRow], mine: list[YearRow], actor: str
+) -> Setup:
+    now = utcnow()
+    own_ids = {row.indicator_id for row in mine}
+    stored: dict[PeriodKind, dict[int, ValueRow]] = {}
+    for kind in PeriodKind:
+        period = ensure_period(session, year, kind)
+        values = stored[kind] = figures(session, period, own_ids)
+        # The figures handed over become what the next file from this phòng is compared with.
+        agreed = {indicator_id: figure_of(values.get(indicator_id)) for indicator_id in own_ids}
+        save_bases(session, bases(session, department.id, period.id), department.id, period.id, agreed)
+    owners = {row.indicator.department for row in included if row.indicator.department}
+    departments = tuple(
+        Department(d.code, d.name)
+        for d in session.scalars(select(DepartmentRow).order_by(DepartmentRow.id))
+        if d.code in owners
+    )
+    return Setup(
+        setup_id=str(uuid.uuid4()),
+        department=Department(department.code, department.name),
+        year=year,
+        sequence=last_sequence(session, department.id),
+        issued_at=now,
+        issued_by=actor,
+        app_version=__version__,
+        private_key=signing.new_key_pair().private_key,
+        departments=departments,
+        rows=tuple(
+            SetupRow(
+                row.indicator,
+                row.target,
+                {kind: figure_of(stored[kind].get(row.indicator_id)) for kind in PeriodKind}
+                if row.indicator_id in own_ids
+                else {},
+            )
+            for row in included
+        ),
+    )

@@ -1,0 +1,88 @@
+"""On a phòng's PC: write its whole state for a period into one signed submission file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bkdesk import __version__
+from bkdesk.catalogue import Department, PeriodKind
+from bkdesk.exchange.submission import Submission, SubmittedValue, write_submission
+from db import audit
+from db.database import Database
+from db.errors import StoreError
+from db.exchange import figures, own_rows, require_year, write_file_atomically, year_rows
+from db.exchange_models import DepartmentIdentity
+from db.models import utcnow
+from db.roles import require_department
+from db.tables import find_period
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    department: Department
+    year: int
+    kind: PeriodKind
+    path: Path
+    sequence: int
+    values: int
+    entered: int
+
+
+def export_submission(db: Database, year: int, kind: PeriodKind, out: Path, *, actor: str) -> ExportResult:
+    """Sign and write every value of the phòng (empty ones too, so a cleared value travels)."""
+    with db.begin() as session:
+        department = require_department(session, "xuất tệp nộp số liệu", db.label)
+        identity = session.scalar(select(DepartmentIdentity).order_by(DepartmentIdentity.id.desc()))
+        if identity is None:
+            raise StoreError(f"Cơ sở dữ liệu {db.label} chưa có khóa ký; hãy cài lại tệp thiết lập (lệnh setup)")
+        require_year(session, year)
+        mine = own_rows(year_rows(session, year), department.code)
+        if not mine:
+            raise StoreError(f"Phòng {department.code} không có chỉ tiêu nào trong biểu năm {year}")
+        stored = figures(session, find_period(session, year, kind), (row.indicator_id for row in mine))
+        values = []
+        for row in mine:
+            value = stored.get(row.indicator_id)
+            values.append(
+                SubmittedValue(
+                    code=row.indicator.code,
+                    value=value.text if value is not None else "",
+                    note=value.note if value is not None else "",
+                    updated_at=value.updated_at if value is not None else None,
+                )
+            )
+        identity.last_sequence += 1
+        submission = Submission(
+            department=department,
+            year=year,
+            kind=kind,
+            sequence=identity.last_sequence,
+            created_at=utcnow(),
+            app_version=__version__,
+            setup_id=identity.setup_id,
+            key_id=identity.key_id,
+            values=tuple(values),
+        )
+        audit.record(
+            session,
+            actor=actor,
+            action="xuất tệp nộp",
+            year=year,
+            period=kind.value,
+            new=f"số thứ tự {submission.sequence}, {len(values)} chỉ tiêu",
+            source=f"tệp {out.name}",
+        )
+        session.flush()
+        write_file_atomically(out, write_submission(submission, identity.private_key))
+        return ExportResult(
+            department,
+            year,
+            kind,
+            out,
+            submission.sequence,
+            len(values),
+            sum(1 for v in values if v.value),
+        )

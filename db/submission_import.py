@@ -1,0 +1,478 @@
+"""At the synthesis office: take in submission files and filled templates, each in one transaction.
+
+For each file: a file already imported (same SHA-256) is unchanged; otherwise the
+signature is checked against the key issued to the phòng it names (a template,
+unsigned, only with the user's consent), the period must exist and be open, every
+indicator must be the phòng's, every figure must pass the same checks as an entry
+by hand, and a signed file must be newer than the last one taken from that phòng.
+Anything wrong refuses the whole file and leaves the database as it was. What is
+accepted is merged three ways (:mod:`bkdesk.exchange.merge`): values are written
+through :func:`db.entry.write_value`, so checks and audit are those of the app, and
+each keeps the file it came from; where both sides changed a value differently, a
+conflict is recorded for a person to resolve and the local value stays.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from bkdesk.entry import EntryError, check_note, check_value
+from bkdesk.exchange.files import FileRefused, RawFile, read_limited
+from bkdesk.exchange.incoming import Incoming, parse_incoming
+from bkdesk.exchange.merge import FieldPlan, Figure, MergeItem, MergePlan, Outcome, merge_plan
+from bkdesk.exchange.times import local_date, local_text
+from bkdesk.text import clean
+from db import audit
+from db.database import Database
+from db.entry import Prepared, _refuse_locked, write_value
+from db.errors import StoreError
+from db.exchange import SIGNED_CHANNEL, AgreedFigure, bases, figure_of, issues_of, last_sequence, save_bases
+from db.exchange_models import ConflictRow, ImportedSubmission, ValueProvenance
+from db.models import DepartmentRow, IndicatorRow, PeriodRow, TargetRow, ValueRow, utcnow
+from db.roles import require_synthesis
+from db.tables import ensure_period
+
+Progress = Callable[[int, int], None]
+_FIGURE_COLUMNS = ("text", "note", "updated_by", "updated_at", "source")
+
+
+class ImportStatus(StrEnum):
+    ACCEPTED = "accepted"
+    UNCHANGED = "unchanged"
+    REFUSED = "refused"
+
+
+class Refusal(StoreError):
+    """A file refused for a reason stated in Vietnamese; the transaction is rolled back."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    """One line of the result: what became of one file."""
+
+    file: str
+    status: ImportStatus
+    reason: str = ""
+    department: str | None = None
+    sequence: int | None = None
+    signed: bool | None = None
+    values_changed: int = 0
+    conflicts: int = 0
+
+    @property
+    def message(self) -> str:
+        if self.status is ImportStatus.REFUSED:
+            return f"{self.file}: bị từ chối — {self.reason}"
+        if self.status is ImportStatus.UNCHANGED:
+            return f"{self.file}: không thay đổi — {self.reason}"
+        origin = f"phòng {self.department}" + (
+            f", số thứ tự {self.sequence}" if self.sequence is not None else ", biểu mẫu Excel chưa ký"
+        )
+        return f"{self.file}: đã nhận ({origin}) — {self.values_changed} giá trị thay đổi, {self.conflicts} xung đột"
+
+
+def import_submissions(
+    db: Database,
+    paths: Sequence[Path],
+    *,
+    actor: str,
+    accept_unsigned: bool = False,
+    progress: Progress | None = None,
+) -> list[ImportOutcome]:
+    """Import files, oldest first within each phòng; the outcomes come back in the order given."""
+    with db.read() as session:
+        require_synthesis(session, "nhập tệp nộp số liệu", db.label)
+    total = len(paths)
+    outcomes: list[ImportOutcome | None] = [None] * total
+    done = 0
+
+    def settle(index: int, outcome: ImportOutcome) -> None:
+        nonlocal done
+        outcomes[index] = outcome
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    raws: dict[int, RawFile] = {}
+    for index, path in enumerate(paths):
+        try:
+            raws[index] = read_limited(path)
+        except FileRefused as exc:
+            settle(index, ImportOutcome(path.name, ImportStatus.REFUSED, exc.message))
+    known = _known(db, {raw.sha256 for raw in raws.values()})
+    parsed: list[tuple[int, Incoming]] = []
+    for index, raw in raws.items():
+        if raw.sha256 in known:
+            settle(index, ImportOutcome(raw.name, ImportStatus.UNCHANGED, known[raw.sha256]))
+            continue
+        try:
+            parsed.append((index, parse_incoming(raw)))
+        except FileRefused as exc:
+            settle(index, ImportOutcome(raw.name, ImportStatus.REFUSED, exc.message))
+    # Oldest first: a phòng's files by sequence number; unsigned templates after, in the order given.
+    parsed.sort(key=lambda item: (item[1].sequence is None, item[1].sequence or 0, item[0]))
+    taken: dict[str, str] = {}
+    for index, incoming in parsed:
+        name = incoming.file.name
+        if incoming.file.sha256 in taken:
+            same = f"trùng nội dung với {taken[incoming.file.sha256]}"
+            settle(index, ImportOutcome(name, ImportStatus.UNCHANGED, same))
+            continue
+        try:
+            with db.begin() as session:
+                outcome = _apply(session, incoming, actor=actor, accept_unsigned=accept_unsigned)
+        except StoreError as exc:
+            outcome = ImportOutcome(name, ImportStatus.REFUSED, exc.message, incoming.department.code)
+        else:
+            taken[incoming.file.sha256] = name
+        settle(index, outcome)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _known(db: Database, hashes: set[str]) -> dict[str, str]:
+    """Hashes already imported → why the file is unchanged."""
+    found: dict[str, str] = {}
+    pending = sorted(hashes)
+    with db.read() as session:
+        for start in range(0, len(pending), 500):
+            chunk = pending[start : start + 500]
+            query = select(ImportedSubmission.sha256, ImportedSubmission.imported_at, ImportedSubmission.file_name)
+            for sha, at, name in session.execute(query.where(ImportedSubmission.sha256.in_(chunk))):
+                found[sha] = f"tệp này đã được nhập ngày {local_text(at)} (tên lúc đó: {name})"
+    return found
+
+
+def source_label(incoming: Incoming) -> str:
+    short = incoming.file.sha256[:12]
+    code = clean(incoming.department.code)
+    if incoming.is_signed:
+        return f"tệp {incoming.file.name} (phòng {code}, số thứ tự {incoming.sequence}, SHA-256 {short}…)"
+    return f"biểu mẫu Excel chưa ký {incoming.file.name} (phòng {code}, SHA-256 {short}…)"
+
+
+def _apply(session: Session, incoming: Incoming, *, actor: str, accept_unsigned: bool) -> ImportOutcome:
+    if not incoming.is_signed and not accept_unsigned:
+        raise Refusal(
+            "tệp không có chữ ký (biểu mẫu Excel); chỉ nhập sau khi đã xác nhận nơi gửi, "
+            "bằng tùy chọn --accept-unsigned"
+        )
+    code = clean(incoming.department.code)
+    department = session.scalar(select(DepartmentRow).where(DepartmentRow.code == code))
+    if department is None:
+        raise Refusal(f"phòng {code} không có trong danh mục của văn phòng tổng hợp")
+    if incoming.is_signed:
+        _check_signature(session, department, incoming)
+    period = _open_period(session, incoming)
+    if incoming.sequence is not None:
+        last = last_sequence(session, department.id)
+        if incoming.sequence <= last:
+            raise Refusal(
+                f"số thứ tự {incoming.sequence} không mới hơn số thứ tự {last} đã nhận từ phòng {code} "
+                "(bản cũ hoặc tệp gửi lại)"
+            )
+    rows, locals_ = _indicators(session, incoming, department, period)
+    figures_in = _checked_figures(incoming, rows)
+    channel = incoming.template.info.template_id if incoming.template is not None else SIGNED_CHANNEL
+    agreed = bases(session, department.id, period.id, channel)
+    written = incoming.template_base()
+    plan = merge_plan(
+        MergeItem(
+            indicator_code,
+            _base(agreed.get(row.id), written.get(indicator_code)),
+            figure_of(locals_.get(row.id)),
+            figures_in[indicator_code],
+        )
+        for indicator_code, row in rows.items()
+    )
+    submission = ImportedSubmission(
+        sha256=incoming.file.sha256,
+        department_id=department.id,
+        period_id=period.id,
+        sequence=incoming.sequence,
+        made_at=incoming.made_at,
+        imported_at=utcnow(),
+        imported_by=actor,
+        signed=incoming.is_signed,
+        file_name=incoming.file.name,
+        values_changed=len(plan.updates),
+        conflicts=len(plan.conflicts),
+        setup_id=incoming.signed.submission.setup_id if incoming.signed is not None else None,
+        template_id=incoming.template.info.template_id if incoming.template is not None else None,
+    )
+    session.add(submission)
+    session.flush()
+    label = source_label(incoming)
+    prepared = Prepared(rows, {row.id for row in rows.values()}, period, locals_)
+    with audit.batched(session):
+        changed = _write(session, incoming, plan, prepared, submission, actor=actor, source=label)
+        conflicts = _record_conflicts(session, plan, rows, department, period, submission, actor=actor, source=label)
+        audit.record(
+            session,
+            actor=actor,
+            action="nhận tệp nộp",
+            year=incoming.year,
+            period=incoming.kind.value,
+            new=f"{changed} giá trị thay đổi, {conflicts} xung đột",
+            source=label,
+        )
+    incoming_by_id = {row.id: figures_in[indicator_code] for indicator_code, row in rows.items()}
+    save_bases(session, agreed, department.id, period.id, incoming_by_id, channel)
+    session.flush()
+    return ImportOutcome(
+        incoming.file.name,
+        ImportStatus.ACCEPTED,
+        department=code,
+        sequence=incoming.sequence,
+        signed=incoming.is_signed,
+        values_changed=changed,
+        conflicts=conflicts,
+    )
+
+
+def _check_signature(session: Session, department: DepartmentRow, incoming: Incoming) -> None:
+    assert incoming.signed is not None
+    issues = issues_of(session, department.id)
+    if not issues:
+        raise Refusal(
+            f"phòng {department.code} chưa được cấp tệp thiết lập, nên không có khóa để kiểm tra chữ ký "
+            "(hãy cấp bằng lệnh issue-department)"
+        )
+    current = issues[0]
+    if incoming.signed.verify(current.public_key):
+        return
+    for older in issues[1:]:
+        if incoming.signed.verify(older.public_key):
+            raise Refusal(
+                f"tệp được ký bằng khóa cũ của phòng {department.code} (cấp ngày {local_date(older.issued_at)}); "
+                f"phòng đã được cấp lại ngày {local_date(current.issued_at)}, hãy xuất lại tệp từ máy đã cài "
+                "tệp thiết lập mới"
+            )
+    raise Refusal(
+        f"chữ ký không hợp lệ: tệp đã bị sửa sau khi ký, hoặc không được ký bằng khóa đã cấp cho phòng "
+        f"{department.code}"
+    )
+
+
+def _open_period(session: Session, incoming: Incoming) -> PeriodRow:
+    year = incoming.year
+    if session.scalar(select(TargetRow.id).where(TargetRow.year == year).limit(1)) is None:
+        raise Refusal(f"năm {year} chưa có biểu chỉ tiêu ở văn phòng tổng hợp (sai năm?)")
+    period = ensure_period(session, year, incoming.kind)
+    try:
+        _refuse_locked(period)
+    except StoreError as exc:
+        raise Refusal(exc.message) from exc
+    return period
+
+
+def _listing(codes: Sequence[str], limit: int = 8) -> str:
+    shown = ", ".join(codes[:limit])
+    return shown + (f" và {len(codes) - limit} chỉ tiêu khác" if len(codes) > limit else "")
+
+
+def _indicators(
+    session: Session, incoming: Incoming, department: DepartmentRow, period: PeriodRow
+) -> tuple[dict[str, IndicatorRow], dict[int, ValueRow]]:
+    """The file's indicators (each the phòng's and in the year's table, or the file is refused) and their figures."""
+    codes = [value.code for value in incoming.values]
+    twice = sorted(code for code, count in Counter(codes).items() if count > 1)
+    if twice:
+        raise Refusal(f"chỉ tiêu xuất hiện hai lần trong tệp: {_listing(twice)}")
+    rows: dict[str, IndicatorRow] = {}
+    stored: dict[int, ValueRow] = {}
+    in_table: set[int] = set()
+    for start in range(0, len(codes), 500):
+        query = (
+            select(IndicatorRow, TargetRow.id, ValueRow)
+            .outerjoin(TargetRow, (TargetRow.indicator_id == IndicatorRow.id) & (TargetRow.year == incoming.year))
+            .outerjoin(ValueRow, (ValueRow.indicator_id == IndicatorRow.id) & (ValueRow.period_id == period.id))
+            .where(IndicatorRow.code.in_(codes[start : start + 500]))
+        )
+        for row, target_id, value in session.execute(query):
+            rows[row.code] = row
+            if target_id is not None:
+                in_table.add(row.id)
+            if value is not None:
+                stored[row.id] = value
+    unknown = [code for code in codes if code not in rows]
+    if unknown:
+        raise Refusal(f"chỉ tiêu không có trong danh mục: {_listing(unknown)}")
+    foreign = [code for code in codes if rows[code].department_id != department.id]
+    if foreign:
+        owners = {row.id: row.code for row in session.execute(select(DepartmentRow.id, DepartmentRow.code))}
+        described = [f"{code} (của {owners.get(rows[code].department_id, 'không phòng nào')})" for code in foreign]
+        raise Refusal(f"tệp có chỉ tiêu không thuộc phòng {department.code}: {_listing(described)}")
+    missing = [code for code in codes if rows[code].id not in in_table]
+    if missing:
+        raise Refusal(f"chỉ tiêu không có trong biểu năm {incoming.year}: {_listing(missing)}")
+    return rows, stored
+
+
+def _checked_figures(incoming: Incoming, rows: dict[str, IndicatorRow]) -> dict[str, Figure]:
+    """Every figure through the checks of an entry by hand, canonical as it would be stored."""
+    checked: dict[str, Figure] = {}
+    for value in incoming.values:
+        row = rows[value.code]
+        try:
+            checked[value.code] = Figure(check_value(value.value, f"{row.code} {row.name}"), check_note(value.note))
+        except EntryError as exc:
+            raise Refusal(f"giá trị không hợp lệ — {exc.message}") from exc
+    return checked
+
+
+def _base(agreed: AgreedFigure | None, written: Figure | None) -> Figure | None:
+    """What was last agreed on this channel; for a template's first file, what was written into it."""
+    if agreed is not None:
+        return agreed.figure
+    return written
+
+
+def _write(
+    session: Session,
+    incoming: Incoming,
+    plan: MergePlan,
+    prepared: Prepared,
+    submission: ImportedSubmission,
+    *,
+    actor: str,
+    source: str,
+) -> int:
+    """Apply what the phòng changed; returns how many indicators changed, each remembering this file."""
+    changed_ids: list[int] = []
+    for change in plan.updates:
+        row = prepared.indicators[change.code]
+        current = prepared.values.get(row.id)
+        text = change.value if change.value is not None else (current.text if current is not None else "")
+        changes = write_value(
+            session,
+            change.code,
+            incoming.year,
+            incoming.kind,
+            text,
+            note=change.note,
+            actor=actor,
+            source=source,
+            prepared=prepared,
+        )
+        if changes:
+            changed_ids.append(row.id)
+    _send_figures(session, [prepared.values[i] for i in changed_ids])
+    session.flush()
+    if changed_ids:
+        _remember_origin(session, prepared.period.id, changed_ids, submission.id)
+    return len(changed_ids)
+
+
+def _send_figures(session: Session, values: list[ValueRow]) -> None:
+    """Send the changed figures of rows already stored in one executemany.
+
+    ``write_value`` decided, checked and audited each change; the unit of work would
+    then send one UPDATE per row, which for a hundred files is most of the import.
+    New rows (no id yet) are left to the ordinary flush.
+    """
+    stored = [value for value in values if value.id is not None]
+    if not stored:
+        return
+    table = ValueRow.__table__
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values({column: bindparam(f"new_{column}") for column in _FIGURE_COLUMNS})
+    )
+    session.connection().execute(
+        statement,
+        [{"row_id": v.id, **{f"new_{column}": getattr(v, column) for column in _FIGURE_COLUMNS}} for v in stored],
+    )
+    for value in stored:
+        # Sent: out of the session, so its flush does not go over ten thousand rows again. The
+        # batch's Prepared is discarded after this, so nothing writes to these objects any more.
+        session.expunge(value)
+
+
+def _remember_origin(session: Session, period_id: int, indicator_ids: list[int], submission_id: int) -> None:
+    """Record that this file set these values, in one statement."""
+    rows = [{"indicator_id": i, "period_id": period_id, "submission_id": submission_id} for i in indicator_ids]
+    session.connection().execute(insert(ValueProvenance.__table__), rows)
+
+
+def _record_conflicts(
+    session: Session,
+    plan: MergePlan,
+    rows: dict[str, IndicatorRow],
+    department: DepartmentRow,
+    period: PeriodRow,
+    submission: ImportedSubmission,
+    *,
+    actor: str,
+    source: str,
+) -> int:
+    """New conflicts replace open ones on the same value; values both sides now agree on settle theirs."""
+    open_rows = {
+        (c.indicator_id, c.field): c
+        for c in session.scalars(
+            select(ConflictRow).where(
+                ConflictRow.department_id == department.id,
+                ConflictRow.period_id == period.id,
+                ConflictRow.status == "open",
+            )
+        )
+    }
+    now = utcnow()
+    for plan_field in plan.fields:
+        existing = open_rows.get((rows[plan_field.code].id, plan_field.field))
+        if existing is None or plan_field.outcome is Outcome.KEEP_LOCAL:
+            continue
+        existing.resolved_at, existing.resolved_by = now, actor
+        if plan_field.outcome is Outcome.CONFLICT:
+            existing.status, existing.reason = "superseded", f"thay bằng xung đột từ {submission.file_name}"
+        else:
+            existing.status, existing.reason = "settled", "hai bên đã khớp nhau"
+    for conflict in plan.conflicts:
+        _add_conflict(session, conflict, rows[conflict.code], department, period, submission, now)
+        audit.record(
+            session,
+            actor=actor,
+            action="ghi nhận xung đột",
+            indicator_code=conflict.code,
+            year=period.year,
+            period=period.kind,
+            field=conflict.field,
+            old=conflict.local,
+            new=conflict.incoming,
+            reason=f"cả hai bên cùng sửa từ «{conflict.base}»; giữ giá trị hiện có đến khi có người quyết định",
+            source=source,
+        )
+    return len(plan.conflicts)
+
+
+def _add_conflict(
+    session: Session,
+    conflict: FieldPlan,
+    indicator: IndicatorRow,
+    department: DepartmentRow,
+    period: PeriodRow,
+    submission: ImportedSubmission,
+    now: datetime,
+) -> None:
+    session.add(
+        ConflictRow(
+            department_id=department.id,
+            indicator_id=indicator.id,
+            period_id=period.id,
+            submission_id=submission.id,
+            field=conflict.field,
+            base=conflict.base,
+            local=conflict.local,
+            incoming=conflict.incoming,
+            status="open",
+            created_at=now,
+        )
+    )

@@ -1,0 +1,239 @@
+"""The exchange commands as a user reads them: status, conflicts, lock/unlock, audit, and side checks."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from cli.parser import main
+
+YEAR = "2020"
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def offices(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
+    """The synthesis office (demo data) and Phòng Kinh tế set up from its issued file."""
+    office, kt = str(tmp_path / "tonghop.sqlite"), str(tmp_path / "kt.sqlite")
+    setup = str(tmp_path / "kt.setup")
+    for step in (
+        ("demo", "--db", office),
+        ("issue-department", "--department", "KT", "--year", YEAR, "--out", setup, "--db", office),
+        ("setup", setup, "--db", kt),
+    ):
+        assert cli(capsys, *step)[0] == 0, step
+    return {"office": office, "kt": kt, "folder": str(tmp_path)}
+
+
+@pytest.fixture
+def vietnam_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "Asia/Ho_Chi_Minh")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_issue_and_setup_tell_the_user_what_happened(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    office = str(tmp_path / "tonghop.sqlite")
+    assert cli(capsys, "demo", "--db", office)[0] == 0
+    code, out, _ = cli(
+        capsys,
+        "issue-department",
+        "--department",
+        "YT",
+        "--year",
+        YEAR,
+        "--out",
+        str(tmp_path / "yt.setup"),
+        "--db",
+        office,
+    )
+    assert code == 0
+    assert "Đã cấp tệp thiết lập cho phòng YT (Phòng Y tế) năm 2020" in out
+    assert "9 chỉ tiêu" in out and "số thứ tự từ 1" in out
+    code, out, _ = cli(capsys, "setup", str(tmp_path / "yt.setup"), "--db", str(tmp_path / "yt.sqlite"))
+    assert code == 0
+    assert "Đã tạo cơ sở dữ liệu" in out and "phòng YT (Phòng Y tế), năm 2020" in out
+    code, out, err = cli(
+        capsys,
+        "issue-department",
+        "--department",
+        "ZZ",
+        "--year",
+        YEAR,
+        "--out",
+        str(tmp_path / "z.setup"),
+        "--db",
+        office,
+    )
+    assert code == 1 and "Lỗi: Không có phòng mã ZZ trong danh mục" in err
+
+
+def test_commands_of_one_side_say_so_on_the_other(offices: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    folder = offices["folder"]
+    cases = [
+        (
+            ("issue-department", "--department", "KT", "--year", YEAR, "--out", f"{folder}/x", "--db", offices["kt"]),
+            "Chỉ văn phòng tổng hợp mới cấp tệp thiết lập",
+        ),
+        (
+            ("import-submissions", f"{folder}/x.json", "--db", offices["kt"]),
+            "Chỉ văn phòng tổng hợp mới nhập tệp nộp số liệu",
+        ),
+        (
+            ("conflicts", "resolve", "1", "--keep", "local", "--reason", "x", "--db", offices["kt"]),
+            "Chỉ văn phòng tổng hợp mới giải quyết xung đột",
+        ),
+        (("status", "--year", YEAR, "--db", offices["kt"]), "Chỉ văn phòng tổng hợp mới xem tình hình nộp số liệu"),
+        (("lock", "--year", YEAR, "--reason", "x", "--db", offices["kt"]), "Chỉ văn phòng tổng hợp mới chốt số liệu"),
+        (
+            ("export-submission", "--year", YEAR, "--out", f"{folder}/x.json", "--db", offices["office"]),
+            "Chỉ cơ sở dữ liệu của một phòng",
+        ),
+        (("set-value", "C.2.2", "12", "--db", offices["kt"]), "Không có chỉ tiêu mã C.2.2"),
+        (("set-value", "A", "1", "--year", YEAR, "--db", offices["kt"]), "thuộc Phòng Tài chính - Kế hoạch (TCKH)"),
+    ]
+    for args, message in cases:
+        code, _out, err = cli(capsys, *args)
+        assert code != 0, args
+        assert err.startswith("Lỗi: ") and message in err, (args, err)
+        assert "Traceback" not in err
+
+
+def test_status_json_has_exactly_the_documented_shape(
+    offices: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_file = f"{offices['folder']}/kt-1.json"
+    assert cli(capsys, "set-value", "A.2", "", "--db", offices["kt"])[0] == 0
+    assert cli(capsys, "export-submission", "--year", YEAR, "--out", out_file, "--db", offices["kt"])[0] == 0
+    assert cli(capsys, "import-submissions", out_file, "--db", offices["office"])[0] == 0
+    code, out, _ = cli(capsys, "status", "--year", YEAR, "--json", "--db", offices["office"])
+    assert code == 0
+    data = json.loads(out)
+    assert list(data) == ["departments"]
+    keys = ["code", "name", "assigned", "entered", "last_sequence", "last_submitted_at", "signed", "open_conflicts"]
+    assert all(list(line) == keys for line in data["departments"])
+    kt = next(line for line in data["departments"] if line["code"] == "KT")
+    assert {k: kt[k] for k in keys if k != "last_submitted_at"} == {
+        "code": "KT",
+        "name": "Phòng Kinh tế",
+        "assigned": 27,
+        "entered": 26,
+        "last_sequence": 1,
+        "signed": True,
+        "open_conflicts": 0,
+    }
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", kt["last_submitted_at"])
+    yt = next(line for line in data["departments"] if line["code"] == "YT")
+    assert (yt["last_sequence"], yt["last_submitted_at"], yt["signed"]) == (None, None, None)
+    code, out, _ = cli(capsys, "status", "--year", YEAR, "--db", offices["office"])
+    assert "TÌNH HÌNH NỘP SỐ LIỆU ƯỚC THỰC HIỆN NĂM 2020" in out
+    assert re.search(r"^KT\s+Phòng Kinh tế\s+27\s+26\s+\d\d/\d\d/\d{4} \d\d:\d\d\s+1\s+đã ký\s+0$", out, re.M)
+    assert re.search(r"^YT\s+Phòng Y tế\s+8\s+8\s+chưa nộp\s+—\s+—\s+0$", out, re.M)
+    assert "1/14 phòng đã nộp" in out
+
+
+def test_conflicts_are_listed_and_resolved_with_a_reason(
+    offices: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_file = f"{offices['folder']}/kt-1.json"
+    assert cli(capsys, "set-value", "A.3", "470", "--year", YEAR, "--db", offices["office"])[0] == 0
+    assert cli(capsys, "set-value", "A.3", "480", "--db", offices["kt"])[0] == 0
+    assert cli(capsys, "export-submission", "--year", YEAR, "--out", out_file, "--db", offices["kt"])[0] == 0
+    code, out, _ = cli(capsys, "import-submissions", out_file, "--db", offices["office"])
+    assert code == 0 and "kt-1.json: đã nhận (phòng KT, số thứ tự 1) — 0 giá trị thay đổi, 1 xung đột" in out
+    code, out, _ = cli(capsys, "conflicts", "--year", YEAR, "--db", offices["office"])
+    assert code == 0
+    assert "#1  phòng KT  A.3 Giá trị sản xuất công nghiệp (ước thực hiện 2020), giá trị — chưa giải quyết" in out
+    assert "gốc «460,1» · văn phòng tổng hợp «470» · trong tệp «480»" in out
+    assert "1 xung đột chưa giải quyết." in out
+    code, _out, err = cli(capsys, "conflicts", "resolve", "1", "--keep", "incoming", "--db", offices["office"])
+    assert code == 2 and "Cần ghi lý do" in err
+    code, out, _ = cli(
+        capsys, "conflicts", "resolve", "1", "--keep", "local", "--reason", "Số đã đối chiếu", "--db", offices["office"]
+    )
+    assert code == 0 and "giữ giá trị của văn phòng tổng hợp «470»" in out
+    code, out, _ = cli(capsys, "conflicts", "--year", YEAR, "--db", offices["office"])
+    assert "Không có xung đột chưa giải quyết năm 2020." in out
+    code, out, _ = cli(capsys, "conflicts", "--year", YEAR, "--all", "--db", offices["office"])
+    assert "đã giải quyết" in out and "giữ giá trị văn phòng tổng hợp: Số đã đối chiếu" in out
+
+
+def test_lock_and_unlock_need_a_reason_and_lock_refuses_edits(
+    offices: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = cli(capsys, "lock", "--year", YEAR, "--db", offices["office"])
+    assert code == 2 and "Cần ghi lý do khi chốt số liệu" in err
+    code, out, _ = cli(capsys, "lock", "--year", YEAR, "--reason", "Đã trình HĐND", "--db", offices["office"])
+    assert code == 0
+    assert "Ước thực hiện năm 2020: đã chốt (lý do: Đã trình HĐND)." in out
+    assert "Thực hiện năm 2020: đã chốt" in out
+    code, _, err = cli(capsys, "set-value", "A.2", "1", "--year", YEAR, "--db", offices["office"])
+    assert code == 1 and "đã được chốt (Đã trình HĐND); cần mở khóa trước khi sửa" in err
+    code, out, _ = cli(
+        capsys, "unlock", "--year", YEAR, "--period", "uoc", "--reason", "Bổ sung", "--db", offices["office"]
+    )
+    assert code == 0 and out.strip() == "Ước thực hiện năm 2020: đã mở khóa (lý do: Bổ sung)."
+    assert cli(capsys, "set-value", "A.2", "1", "--year", YEAR, "--db", offices["office"])[0] == 0
+
+
+def test_audit_shows_old_new_who_when_from_where_and_why(
+    offices: dict[str, str], capsys: pytest.CaptureFixture[str], vietnam_clock: None
+) -> None:
+    from db.audit import history
+    from db.schema import open_database
+
+    out_file = f"{offices['folder']}/kt-1.json"
+    assert cli(capsys, "set-value", "A.2", "3.100", "--reason", "Theo báo cáo tháng 11", "--db", offices["kt"])[0] == 0
+    assert cli(capsys, "export-submission", "--year", YEAR, "--out", out_file, "--db", offices["kt"])[0] == 0
+    assert cli(capsys, "import-submissions", out_file, "--db", offices["office"])[0] == 0
+    code, out, _ = cli(capsys, "audit", "--year", YEAR, "--indicator", "A.2", "--db", offices["office"])
+    assert code == 0
+    assert out.startswith("LỊCH SỬ THAY ĐỔI NĂM 2020 — CHỈ TIÊU A.2")
+    db = open_database(offices["office"])
+    entry = history(db, 2020, "A.2")[-1]
+    db.dispose()
+    when = entry.at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M")
+    assert f"{when}  sửa giá trị  A.2 (ước thực hiện): «3.050» → «3.100»" in out
+    assert "nguồn: tệp kt-1.json (phòng KT, số thứ tự 1, SHA-256 " in out
+    code, out, _ = cli(capsys, "audit", "--year", YEAR, "--indicator", "A.2", "--db", offices["kt"])
+    assert "nguồn: nhập tay; lý do: Theo báo cáo tháng 11" in out
+    code, out, _ = cli(capsys, "audit", "--year", "1999", "--db", offices["office"])
+    assert out.strip() == "Chưa có thay đổi nào năm 1999."
+
+
+def test_export_template_then_import_it_with_consent(
+    offices: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import load_workbook
+
+    template = f"{offices['folder']}/kt.xlsx"
+    code, out, _ = cli(
+        capsys, "export-template", "--department", "KT", "--year", YEAR, "--out", template, "--db", offices["office"]
+    )
+    assert code == 0 and "(29 chỉ tiêu)" in out and "--accept-unsigned" in out
+    workbook = load_workbook(template)
+    sheet = workbook["Nhập số liệu"]
+    row = next(r for r in range(4, 40) if sheet.cell(r, 7).value == "A.2")
+    sheet.cell(row, 5).value = "3.150"
+    sheet.cell(row, 6).value = "Số liệu Chi cục Thống kê"
+    workbook.save(template)
+    code, out, _ = cli(capsys, "import-submissions", template, "--accept-unsigned", "--db", offices["office"])
+    assert code == 0 and "kt.xlsx: đã nhận (phòng KT, biểu mẫu Excel chưa ký) — 1 giá trị thay đổi, 0 xung đột" in out
+    code, out, _ = cli(capsys, "status", "--year", YEAR, "--json", "--db", offices["office"])
+    kt = next(line for line in json.loads(out)["departments"] if line["code"] == "KT")
+    assert (kt["last_sequence"], kt["signed"]) == (None, False)
+    code, out, _ = cli(capsys, "audit", "--year", YEAR, "--indicator", "A.2", "--db", offices["office"])
+    assert "nguồn: biểu mẫu Excel chưa ký kt.xlsx (phòng KT, SHA-256" in out

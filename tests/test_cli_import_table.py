@@ -1,0 +1,142 @@
+"""``python main.py import-table`` as a user runs it: exit status, what is printed, what is stored."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.fixtures.workbooks import Cell, add_inflating_member, seed_workbook, simple_table, write_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        env=dict(os.environ),
+    )
+
+
+def dump(path: Path) -> list[str]:
+    connection = sqlite3.connect(path)
+    try:
+        return list(connection.iterdump())
+    finally:
+        connection.close()
+
+
+def evaluate_json(db: Path) -> dict:  # type: ignore[type-arg]
+    result = run("evaluate", "--year", "2020", "--json", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_the_seed_appendix_imports_into_an_empty_database(tmp_path: Path) -> None:
+    workbook = seed_workbook(tmp_path / "Phụ lục 2020.xlsx")
+    db = tmp_path / "moi.sqlite"
+    result = run("import-table", str(workbook), "--year", "2020", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "Đã nhập biểu Phụ lục 2020.xlsx (trang «Biểu», tiêu đề ở dòng 5) vào năm 2020, ước thực hiện: 98 dòng."
+    )
+    assert lines[1] == "Thêm 98 chỉ tiêu mới; 0 số liệu của chỉ tiêu đã có thay đổi."
+    assert (
+        "  + A.8 [8] Đàn lợn (con): nhiệm vụ 25.500; ước thực hiện 21.246; đánh giá trong biểu Không đạt; "
+        "so với cùng kỳ (%) 144,55"
+    ) in lines
+    assert (
+        "  + A.8.a [+] Đàn lợn hiện có (con): nhiệm vụ 5.500; ước thực hiện 4.631; đánh giá trong biểu "
+        in "\n".join(lines)
+    )
+    demo = tmp_path / "demo.sqlite"
+    assert run("demo", "--db", str(demo)).returncode == 0
+    expected, got = evaluate_json(demo)["rows"], evaluate_json(db)["rows"]
+    fields = ("code", "stt", "name", "unit", "target", "estimate", "reported_verdict", "pct_plan", "pct_last_year")
+    assert [{f: row[f] for f in fields} for row in got] == [{f: row[f] for f in fields} for row in expected]
+
+
+def test_importing_again_reports_each_changed_figure(tmp_path: Path) -> None:
+    db = tmp_path / "bk.sqlite"
+    assert run("demo", "--db", str(db)).returncode == 0
+    rows = simple_table(
+        [("A", "Chỉ tiêu kinh tế"), ("8", "Đàn lợn", "con", "", "21.300", "", "Số liệu tháng 11")],
+        header=("STT", "Chỉ tiêu", "ĐVT", "Nhiệm vụ 2020", "Uớc thực hiện 2020", "Đánh giá", "Ghi chú"),
+    )
+    workbook = write_workbook(tmp_path / "kinh-te.xlsx", rows)
+    result = run("import-table", str(workbook), "--year", "2020", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == [
+        "Thêm 0 chỉ tiêu mới; 2 số liệu của chỉ tiêu đã có thay đổi.",
+        "Số liệu thay đổi:",
+        "  A.8 [8] Đàn lợn (con) — ước thực hiện: 21.246 → 21.300",
+        "  A.8 [8] Đàn lợn (con) — ghi chú: (trống) → Số liệu tháng 11",
+    ]
+    again = run("import-table", str(workbook), "--year", "2020", "--db", str(db))
+    assert again.returncode == 0
+    assert again.stdout.splitlines()[-1] == "Không có gì thay đổi: số liệu trong tệp trùng với cơ sở dữ liệu."
+
+
+def test_bad_cells_are_all_listed_and_nothing_is_stored(tmp_path: Path) -> None:
+    db = tmp_path / "bk.sqlite"
+    assert run("demo", "--db", str(db)).returncode == 0
+    before = dump(db)
+    rows = [
+        ("BIỂU DỰ ƯỚC KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU NGHỊ QUYẾT NĂM 2020",),
+        *[()] * 9,
+        ("", "Các chỉ tiêu, mục tiêu cụ thể", "Đơn vị tính", "Nhiệm vụ 2020", "Uớc thực hiện 2020", "Đánh giá"),
+        ("A", "Chỉ tiêu kinh tế"),
+        ("8", "Đàn lợn", "con", "25.500", "1.5", "Không đạt"),
+        ("", "+ Đàn lợn hiện có", "con", Cell("=D13-1", formula=True), "4.631", "Tốt"),
+    ]
+    workbook = write_workbook(tmp_path / "sai.xlsx", rows)
+    result = run("import-table", str(workbook), "--year", "2020", "--db", str(db))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "Lỗi: Biểu sai.xlsx có 3 ô/dòng sai; chưa nhập gì vào cơ sở dữ liệu:",
+        'Dòng 13, cột E (Uớc thực hiện 2020): "1.5": dấu chấm chỉ dùng để tách hàng nghìn; số thập phân viết 1,5',
+        "Dòng 14, cột D (Nhiệm vụ 2020): ô có công thức; hãy dán giá trị (Paste Values)",
+        'Dòng 14, cột F (Đánh giá): "Tốt": đánh giá phải là Vượt, Đạt hoặc Không đạt (Chưa đạt)',
+    ]
+    assert dump(db) == before
+
+
+def test_files_that_are_not_tables_get_a_message_and_no_database(tmp_path: Path) -> None:
+    db = tmp_path / "bk.sqlite"
+    missing = run("import-table", str(tmp_path / "khong-co.xlsx"), "--year", "2020", "--db", str(db))
+    assert missing.returncode == 1
+    assert missing.stderr.strip() == f"Lỗi: Không có tệp {tmp_path / 'khong-co.xlsx'}"
+    text = tmp_path / "bieu.xlsx"
+    text.write_text("Đây không phải là tệp Excel", encoding="utf-8")
+    wrong = run("import-table", str(text), "--year", "2020", "--db", str(db))
+    assert wrong.returncode == 2
+    assert wrong.stderr.strip() == "Lỗi: Tệp bieu.xlsx không phải tệp Excel (.xlsx)"
+    assert not db.exists()
+    no_header = write_workbook(tmp_path / "trong.xlsx", [("Danh sách chỉ tiêu",), ("1", "Thu ngân sách", "151,5")])
+    refused = run("import-table", str(no_header), "--year", "2020", "--db", str(db))
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("Lỗi: Tệp trong.xlsx: Không tìm thấy dòng tiêu đề của biểu trong 30 dòng đầu")
+    assert "Traceback" not in refused.stderr
+    assert not db.exists()
+
+
+def test_a_workbook_that_inflates_to_hundreds_of_megabytes_is_refused(tmp_path: Path) -> None:
+    workbook = seed_workbook(tmp_path / "phu-luc.xlsx")
+    add_inflating_member(workbook, "xl/worksheets/sheet2.xml", 201)
+    assert workbook.stat().st_size < 2 * 1024 * 1024
+    result = run("import-table", str(workbook), "--year", "2020", "--db", str(tmp_path / "bk.sqlite"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "Lỗi: Tệp phu-luc.xlsx quá lớn khi giải nén (xl/worksheets/sheet2.xml: 201 MB): một biểu chỉ tiêu "
+        "không thể lớn như vậy, tệp có thể bị hỏng hoặc độc hại; không nhập"
+    )
+    assert not (tmp_path / "bk.sqlite").exists()

@@ -1,0 +1,141 @@
+"""The Excel template as a phòng without bkdesk sees it, fills it, and sometimes damages it."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from bkdesk.catalogue import Department, PeriodKind
+from bkdesk.exchange.files import FileRefused
+from bkdesk.exchange.merge import Figure
+from bkdesk.exchange.template import SHEET, TemplateInfo, TemplateRow, read_template, write_template
+
+INFO = TemplateInfo(
+    "mau-1", Department("KT", "Phòng Kinh tế"), 2020, PeriodKind.ESTIMATE, datetime(2020, 11, 20, tzinfo=UTC), "0.1.0"
+)
+ROWS = (
+    TemplateRow("A.2", "2", "Tổng mức bán lẻ hàng hóa", "Tỷ đồng", "3.200", Figure("3.050", ""), 1),
+    TemplateRow("A.8", "8", "Đàn lợn", "con", "25.500", Figure("21.246", "ước"), 1),
+    TemplateRow("A.8.a", "+", "=Lợn hiện có", "con", "5.500", Figure(), 2),
+)
+
+
+def edited(data: bytes, **cells: object) -> bytes:
+    """The template after a phòng opened it in a spreadsheet, typed into ``cells`` and saved."""
+    workbook = load_workbook(io.BytesIO(data))
+    sheet = workbook[SHEET]
+    for coordinate, value in cells.items():
+        sheet[coordinate] = value
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def template() -> bytes:
+    return write_template(INFO, ROWS)
+
+
+def test_the_template_shows_the_rows_locks_all_but_two_columns_and_explains_itself(template: bytes) -> None:
+    workbook = load_workbook(io.BytesIO(template))
+    sheet = workbook[SHEET]
+    assert sheet.protection.sheet
+    assert "Hướng dẫn" in sheet["A2"].value and "3.050; 95,3" in sheet["A2"].value
+    assert [sheet.cell(3, c).value for c in range(1, 8)] == [
+        "STT",
+        "Chỉ tiêu",
+        "Đơn vị tính",
+        "Nhiệm vụ (KH) năm 2020",
+        "Ước thực hiện năm 2020",
+        "Ghi chú",
+        "Mã chỉ tiêu",
+    ]
+    assert [sheet.cell(4, c).value for c in range(1, 8)] == [
+        "2",
+        "Tổng mức bán lẻ hàng hóa",
+        "Tỷ đồng",
+        "3.200",
+        "3.050",
+        None,
+        "A.2",
+    ]
+    assert sheet.column_dimensions["G"].hidden
+    for row in (4, 5, 6):
+        assert not sheet.cell(row, 5).protection.locked and not sheet.cell(row, 6).protection.locked
+        assert sheet.cell(row, 5).number_format == "@"
+        for column in (1, 2, 3, 4, 7):
+            assert sheet.cell(row, column).protection.locked
+    assert sheet["B6"].data_type == "s"  # a name starting with "=" stays text, never a formula
+    ranges = {str(v.sqref): v.type for v in sheet.data_validations.dataValidation}
+    assert ranges == {"E4:E6": "textLength", "F4:F6": "textLength"}
+    assert workbook["bkdesk"].sheet_state == "veryHidden"
+
+
+def test_an_untouched_template_reads_back_its_own_figures(template: bytes) -> None:
+    filled = read_template(template)
+    assert filled.info == INFO
+    assert filled.rows == ROWS
+    assert [(v.code, v.value, v.note) for v in filled.values] == [
+        ("A.2", "3.050", ""),
+        ("A.8", "21.246", "ước"),
+        ("A.8.a", "", ""),
+    ]
+
+
+def test_what_the_phong_types_is_read_numbers_the_vietnamese_way(template: bytes) -> None:
+    data = edited(template, E4="3.100", F4="  theo   báo cáo ", E5=21300, E6=95.3, F5=None)
+    filled = read_template(data)
+    assert [(v.code, v.value, v.note) for v in filled.values] == [
+        ("A.2", "3.100", "theo báo cáo"),
+        ("A.8", "21.300", ""),
+        ("A.8.a", "95,3", ""),
+    ]
+    assert filled.base()["A.8"] == Figure("21.246", "ước")
+
+
+@pytest.mark.parametrize(
+    ("cells", "place"),
+    [
+        ({"D4": "3.500"}, "D4"),
+        ({"B5": "Đàn trâu"}, "B5"),
+        ({"G4": "A.3"}, "G4"),
+        ({"A1": "Biểu khác"}, "A1"),
+        ({"H9": "thêm"}, "H9"),
+        ({"D5": None}, "D5"),
+    ],
+)
+def test_an_edited_locked_cell_is_named_and_refused(template: bytes, cells: dict[str, object], place: str) -> None:
+    with pytest.raises(FileRefused) as caught:
+        read_template(edited(template, **cells))
+    assert f"ô khóa {place}" in caught.value.message
+
+
+def test_a_formula_in_an_editable_cell_is_refused(template: bytes) -> None:
+    with pytest.raises(FileRefused) as caught:
+        read_template(edited(template, E4="=D4*0.95"))
+    assert "ô E4 chứa công thức" in caught.value.message
+
+
+def test_an_edited_hidden_record_fails_its_fingerprint(template: bytes) -> None:
+    workbook = load_workbook(io.BytesIO(template))
+    workbook["bkdesk"]["E12"] = "9.999"  # the target recorded for A.2
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(FileRefused) as caught:
+        read_template(buffer.getvalue())
+    assert "dấu vân tay" in caught.value.message
+
+
+def test_a_workbook_not_made_by_bkdesk_is_refused() -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active["A1"] = "Biểu của phòng"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(FileRefused) as caught:
+        read_template(buffer.getvalue())
+    assert "không phải biểu mẫu Excel do bkdesk tạo" in caught.value.message
