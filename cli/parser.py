@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 import cli
-from cli.common import add_database_options, run_handler
 from cli.vietnamese_argparse import VietnameseArgumentParser
 
 APP_OPTIONS = ("--db", "--db-url", "--role", "--year", "--period")
@@ -46,6 +45,10 @@ def is_app_invocation(argv: Sequence[str]) -> bool:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # Imported here, not above: deciding that the user wants the window (is_app_invocation)
+    # must not load the CLI's dependencies on the way to the first paint.
+    from cli.common import add_database_options
+
     parser = VietnameseArgumentParser(
         prog="main.py",
         description=(
@@ -67,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str]) -> int:
     from bkdesk.logfile import configure_file_logging
+    from cli.common import run_handler
 
     configure_file_logging()
     parser = build_parser()

@@ -1,0 +1,236 @@
+"""Start-up: database opened after the first paint, the chooser, the remembered choice, the command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from bkdesk.catalogue import PeriodKind
+from db.schema import open_database
+from db.tables import load_rows
+from ui.app import parse_options
+from ui.main_window import MainWindow
+from ui.session import AppOptions
+from ui.settings_store import Choice, SettingsStore
+from ui.start_dialog import StartDialog
+from ui.startup import AppController
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+HEAVY = ("reportlab", "openpyxl", "cryptography")
+
+
+class Started:
+    """A window and its controller, with the dialogs and warnings answered by the test."""
+
+    def __init__(self, qtbot: QtBot, options: AppOptions, choose: Choice | None = None) -> None:
+        self.settings = SettingsStore()
+        self.window = MainWindow(self.settings)
+        qtbot.addWidget(self.window)
+        self.controller = AppController(self.window, options, self.settings)
+        self.warnings: list[str] = []
+        self.dialogs: list[QDialog] = []
+        self.controller.warn = self.warnings.append
+        self.choose = choose
+
+        def answer(dialog: QDialog) -> int:
+            self.dialogs.append(dialog)
+            if isinstance(dialog, StartDialog) and self.choose is not None:
+                dialog._select(self.choose)
+                return QDialog.DialogCode.Accepted
+            return QDialog.DialogCode.Rejected
+
+        self.window.run_dialog = answer
+
+    def run(self, qtbot: QtBot) -> None:
+        with qtbot.waitSignal(self.controller.ready, timeout=30000):
+            self.window.show()
+            self.controller.start()
+
+    def close(self) -> None:
+        self.window.close()
+        self.controller.shutdown()
+
+
+def test_options_of_the_app() -> None:
+    options = parse_options(["--db", "x.sqlite", "--role", "KT", "--year", "2020", "--period", "thuc-hien"])
+    assert options == AppOptions("x.sqlite", None, "KT", 2020, PeriodKind.RESULT)
+
+
+def test_role_and_year_from_the_command_line_skip_the_chooser(qtbot: QtBot, db_path: Path) -> None:
+    started = Started(qtbot, AppOptions(db=str(db_path), role="KT", year=2020))
+    started.run(qtbot)
+    try:
+        window = started.window
+        assert started.dialogs == [] and started.warnings == []
+        assert window.windowTitle() == "bkdesk — Phòng Kinh tế — Ước thực hiện năm 2020"
+        assert window.model is not None and window.model.row_of("A.8") >= 0  # the demo was installed
+        assert not window.entry_page.is_loading
+        assert str(db_path) in window.database_label.text()
+        assert started.settings.choice() is None  # the command line is not remembered
+    finally:
+        started.close()
+
+
+def test_first_start_asks_and_remembers_the_choice(qtbot: QtBot, db_path: Path) -> None:
+    started = Started(qtbot, AppOptions(db=str(db_path)), choose=Choice("tonghop", 2021, PeriodKind.ESTIMATE))
+    started.run(qtbot)
+    try:
+        dialog = started.dialogs[0]
+        assert isinstance(dialog, StartDialog)
+        assert [dialog.year.itemText(i) for i in range(dialog.year.count())] == ["2021", "2020"]
+        assert dialog.role.itemText(0) == "Văn phòng tổng hợp"
+        assert started.window.windowTitle() == "bkdesk — Văn phòng tổng hợp — Ước thực hiện năm 2021"
+        assert started.settings.choice() == Choice("tonghop", 2021, PeriodKind.ESTIMATE)
+    finally:
+        started.close()
+
+    again = Started(qtbot, AppOptions(db=str(db_path)))
+    again.run(qtbot)
+    try:
+        assert again.dialogs == []  # remembered: no chooser
+        assert again.window.windowTitle() == "bkdesk — Văn phòng tổng hợp — Ước thực hiện năm 2021"
+    finally:
+        again.close()
+
+
+def test_the_chooser_proposes_the_newest_year_with_estimates(qtbot: QtBot, db_path: Path) -> None:
+    started = Started(qtbot, AppOptions(db=str(db_path)), choose=None)
+    started.window.show()
+    started.controller.start()
+    qtbot.waitUntil(lambda: bool(started.dialogs), timeout=30000)
+    try:
+        dialog = started.dialogs[0]
+        assert isinstance(dialog, StartDialog)
+        assert dialog.choice() == Choice("tonghop", 2020, PeriodKind.ESTIMATE)  # 2021 has targets only
+    finally:
+        started.controller.shutdown()
+
+
+def test_an_unknown_role_lists_the_valid_codes_then_asks(qtbot: QtBot, db_path: Path) -> None:
+    started = Started(qtbot, AppOptions(db=str(db_path), role="XYZ"), choose=Choice("YT", 2020, PeriodKind.ESTIMATE))
+    started.run(qtbot)
+    try:
+        assert len(started.warnings) == 1
+        message = started.warnings[0]
+        assert "«XYZ»" in message and "KT (Phòng Kinh tế)" in message and "tonghop" in message
+        assert isinstance(started.dialogs[0], StartDialog)
+        assert started.window.windowTitle() == "bkdesk — Phòng Y tế — Ước thực hiện năm 2020"
+    finally:
+        started.close()
+
+
+def test_role_code_is_matched_without_case_and_a_missing_year_is_explained(qtbot: QtBot, db_path: Path) -> None:
+    started = Started(
+        qtbot, AppOptions(db=str(db_path), role="kt", year=2019), choose=Choice("KT", 2020, PeriodKind.ESTIMATE)
+    )
+    started.run(qtbot)
+    try:
+        assert "Chưa có biểu chỉ tiêu năm 2019" in started.warnings[0]
+        assert started.dialogs[0].choice().role == "KT"  # type: ignore[attr-defined]
+    finally:
+        started.close()
+
+
+def test_changing_user_and_period_from_the_menu(qtbot: QtBot, db_path: Path) -> None:
+    started = Started(qtbot, AppOptions(db=str(db_path), role="KT", year=2020))
+    started.run(qtbot)
+    try:
+        started.choose = Choice("CA", 2020, PeriodKind.RESULT)
+        window = started.window
+        started.window.change_session_action.trigger()
+        qtbot.waitUntil(lambda: window.context is not None and window.context.role == "CA", timeout=30000)
+        assert window.windowTitle() == "bkdesk — Công an thành phố — Thực hiện năm 2020"
+        model = window.model
+        assert model is not None
+        assert model.headerData(4, Qt.Orientation.Horizontal) == "Thực hiện"  # the value column follows the period
+        assert model.edit_cell(model.row_of("D.4.a"), "estimate", "97")
+        assert started.settings.choice() == Choice("CA", 2020, PeriodKind.RESULT)
+    finally:
+        started.close()
+    db = open_database(db_path)
+    try:
+        result = {row.indicator.code: row.estimate for row in load_rows(db, 2020, PeriodKind.RESULT)}
+        estimate = {row.indicator.code: row.estimate for row in load_rows(db, 2020, PeriodKind.ESTIMATE)}
+        assert (result["D.4.a"], estimate["D.4.a"]) == ("97", "96,1")
+    finally:
+        db.dispose()
+
+
+def test_a_file_that_is_no_database_is_a_message_not_a_crash(qtbot: QtBot, tmp_path: Path) -> None:
+    bad = tmp_path / "notes.sqlite"
+    bad.write_text("không phải cơ sở dữ liệu", encoding="utf-8")
+    started = Started(qtbot, AppOptions(db=str(bad), role="KT"))
+    with qtbot.waitSignal(started.controller.failed, timeout=30000):
+        started.window.show()
+        started.controller.start()
+    assert "không phải là cơ sở dữ liệu" in started.warnings[0]
+    assert "không phải là cơ sở dữ liệu" in started.window.entry_page.loading.text()
+    started.close()
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        BKDESK_TRACE_STARTUP="1",
+        BKDESK_QUIT_AFTER_READY="1",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        BKDESK_DATA_DIR=str(tmp_path / "data"),
+    )
+    return env
+
+
+def test_main_py_opens_the_app_and_reports_ready(tmp_path: Path) -> None:
+    database = tmp_path / "x.sqlite"
+    done = subprocess.run(
+        [sys.executable, "main.py", "--db", str(database), "--role", "KT", "--year", "2020"],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert "startup: window-shown" in lines
+    assert "startup: ready" in lines
+    assert lines.index("startup: window-shown") < lines.index("startup: ready")
+    assert "Traceback" not in done.stderr
+
+
+def test_heavy_modules_are_not_loaded_at_start_up(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from ui.app import run\n"
+        f"code = run(['--db', {str(tmp_path / 'x.sqlite')!r}, '--role', 'tonghop'])\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "startup: ready" in done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("argv", [["--year", "hai nghìn"], ["--period", "quy"]])
+def test_bad_options_exit_with_a_code(argv: list[str]) -> None:
+    from ui.app import run
+
+    assert run(argv) == 2

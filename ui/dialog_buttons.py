@@ -1,0 +1,29 @@
+"""Dialog buttons and message boxes in Vietnamese (Qt ships no Vietnamese translation)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QWidget
+
+Button = QDialogButtonBox.StandardButton
+
+
+def ok_cancel(dialog: QDialog, ok_text: str = "Đồng ý", cancel_text: str = "Hủy") -> QDialogButtonBox:
+    box = QDialogButtonBox(Button.Ok | Button.Cancel, dialog)
+    box.button(Button.Ok).setText(ok_text)
+    box.button(Button.Cancel).setText(cancel_text)
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def close_only(dialog: QDialog) -> QDialogButtonBox:
+    box = QDialogButtonBox(Button.Close, dialog)
+    box.button(Button.Close).setText("Đóng")
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def warn(parent: QWidget | None, title: str, text: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.button(QMessageBox.StandardButton.Ok).setText("Đồng ý")
+    box.exec()

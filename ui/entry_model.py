@@ -1,0 +1,590 @@
+"""The entry grid's table model: a thin adapter over the core's :class:`Evaluation`.
+
+Rows are the table's :class:`RowInput` in tree order; after each accepted write the whole
+table is evaluated again by :func:`bkdesk.evaluation.evaluate_table` and only the rows
+whose result changed are repainted. Every text shown comes from the core: stored
+targets and estimates as written, percentages through :func:`bkdesk.numbers.format_percent`,
+verdicts and warnings from the evaluation. The model itself never judges a figure.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPixmap, QUndoStack
+
+from bkdesk.entry import EntryError, check_note, check_value
+from bkdesk.evaluation import EvaluatedRow, Evaluation, Override, RowInput, evaluate_table
+from bkdesk.numbers import format_percent
+from bkdesk.quantities import Kind
+from bkdesk.text import clean
+from bkdesk.verdicts import NOT_EVALUATED, Verdict
+from db.errors import StoreError
+from ui import styles
+from ui.delegates import indent_pixmap, refused_pixmap, warning_pixmap
+from ui.undo import CellEdit, EditCommand
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
+    from ui.entry_store import EntryStore
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+ERROR_ROLE = Qt.ItemDataRole.UserRole + 1  # the Vietnamese message of a refused cell, or None
+MARKS_ROLE = Qt.ItemDataRole.UserRole + 2  # verdict column: (overridden, disagrees, has warnings)
+PLAIN_ROLE = Qt.ItemDataRole.UserRole + 3  # text for the clipboard: no marks, the stored value
+
+STT, NAME, UNIT, DEPARTMENT, TARGET, ESTIMATE, VERDICT, PCT_PLAN, PCT_LAST_YEAR, NOTE = (
+    "stt",
+    "name",
+    "unit",
+    "department",
+    "target",
+    "estimate",
+    "verdict",
+    "pct_plan",
+    "pct_last_year",
+    "note",
+)
+PHONG_COLUMNS = (STT, NAME, UNIT, TARGET, ESTIMATE, VERDICT, PCT_PLAN, PCT_LAST_YEAR, NOTE)
+SYNTHESIS_COLUMNS = (STT, NAME, UNIT, DEPARTMENT, TARGET, ESTIMATE, VERDICT, PCT_PLAN, PCT_LAST_YEAR, NOTE)
+
+TITLES = {
+    STT: "STT",
+    NAME: "Chỉ tiêu",
+    UNIT: "ĐVT",
+    DEPARTMENT: "Phòng",
+    TARGET: "Nhiệm vụ",
+    ESTIMATE: "Ước thực hiện",
+    VERDICT: "Đánh giá",
+    PCT_PLAN: "% KH",
+    PCT_LAST_YEAR: "So với cùng kỳ",
+    NOTE: "Ghi chú",
+}
+HEADER_TIPS = {
+    STT: "Số thứ tự trong biểu",
+    TARGET: "Nhiệm vụ (kế hoạch) năm theo nghị quyết",
+    VERDICT: "Vượt / Đạt / Không đạt; ✎ = đã điều chỉnh, ≠ = khác đánh giá trong biểu, tam giác cam = có cảnh báo",
+    PCT_PLAN: "Ước thực hiện so với nhiệm vụ (%)",
+    PCT_LAST_YEAR: "Ước thực hiện so với cùng kỳ năm trước (%)",
+}
+FIELD_LABELS = {TARGET: "nhiệm vụ", ESTIMATE: "ước thực hiện", NOTE: "ghi chú"}
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_EDIT = int(Qt.ItemDataRole.EditRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_CHEAP_ROLES = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.CheckStateRole,
+        Qt.ItemDataRole.SizeHintRole,
+        Qt.ItemDataRole.StatusTipRole,
+        Qt.ItemDataRole.WhatsThisRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.AccessibleDescriptionRole,
+    )
+)
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE = _SELECTABLE | Qt.ItemFlag.ItemIsEditable
+
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_CENTER = Qt.AlignmentFlag.AlignCenter
+
+
+def local_time(moment: datetime | None) -> str:
+    return "" if moment is None else moment.astimezone().strftime("%d/%m/%Y %H:%M")
+
+
+def verdict_text(row: EvaluatedRow) -> str:
+    """The verdict as the grid writes it: the word, then the marks that explain it."""
+    if not row.input.target and row.verdict is None:
+        return ""
+    text = row.verdict.value if row.verdict is not None else NOT_EVALUATED
+    if row.overridden:
+        text += f" {styles.OVERRIDE_MARK}"
+    if row.reported_disagrees:
+        text += f" {styles.DISAGREEMENT_MARK}"
+    return text
+
+
+def verdict_tooltip(row: EvaluatedRow) -> str:
+    lines = [f"Đánh giá: {row.verdict.value if row.verdict else NOT_EVALUATED}"]
+    override = row.input.override
+    if override is not None:
+        by = f" — {override.by}" if override.by else ""
+        at = f", {local_time(override.at)}" if override.at else ""
+        lines.append(f"{styles.OVERRIDE_MARK} Đã điều chỉnh{by}{at}")
+        lines.append(f"Lý do: {override.reason}")
+        computed = row.computed_verdict.value if row.computed_verdict else "không tính được"
+        lines.append(f"Đánh giá theo quy tắc: {computed}")
+    if row.reported_disagrees and row.input.reported_verdict is not None:
+        computed = row.computed_verdict.value if row.computed_verdict else ""
+        lines.append(
+            f"{styles.DISAGREEMENT_MARK} Biểu ghi «{row.input.reported_verdict.value}», theo quy tắc là «{computed}»"
+        )
+    if row.warnings:
+        lines.append("Cảnh báo:")
+        lines.extend(f"• {warning}" for warning in row.warnings)
+    return "\n".join(lines)
+
+
+class _Look(NamedTuple):
+    """What the grid paints of one row, one entry per column."""
+
+    texts: tuple[str, ...]
+    foreground: tuple[QColor | None, ...]
+    background: tuple[QColor | None, ...]
+    font: QFont | None
+    alignment: tuple[int, ...]
+    flags: tuple[Qt.ItemFlag, ...]
+    decoration: tuple[QPixmap | None, ...]
+
+
+class EntryModel(QAbstractTableModel):
+    """The rows of one table for one role, editable where the role may write.
+
+    ``message(text)`` carries refusals and notices for the status bar;
+    ``evaluationChanged(evaluation)`` follows every re-evaluation (the dashboard listens).
+    """
+
+    message = Signal(str)
+    evaluationChanged = Signal(object)
+
+    def __init__(
+        self,
+        context: AppContext,
+        rows: Sequence[RowInput] = (),
+        *,
+        store: EntryStore | None = None,
+        undo_stack: QUndoStack | None = None,
+        department_names: dict[str, str] | None = None,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        if store is None:
+            from ui.entry_store import EntryStore
+
+            store = EntryStore(context)
+        self.context = context
+        self.store = store
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
+        self.department_names = dict(department_names or {})
+        self.columns: tuple[str, ...] = SYNTHESIS_COLUMNS if context.is_synthesis else PHONG_COLUMNS
+        self._titles = {**TITLES, ESTIMATE: context.period.label}
+        self._rows: list[RowInput] = list(rows)
+        self._evaluation = evaluate_table(context.year, self._rows, context.period)
+        self._looks: list[_Look | None] = [None] * len(self._rows)
+        self._index = self._index_rows()
+        self._errors: dict[tuple[str, str], tuple[str, str]] = {}
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # ---- the data behind the grid ------------------------------------------------------
+
+    @property
+    def evaluation(self) -> Evaluation:
+        return self._evaluation
+
+    @property
+    def rows(self) -> tuple[EvaluatedRow, ...]:
+        return self._evaluation.rows
+
+    def _index_rows(self) -> dict[str, int]:
+        return {row.indicator.code: i for i, row in enumerate(self._rows)}
+
+    def row_of(self, code: str) -> int:
+        return self._index.get(code, -1)
+
+    def column_of(self, key: str) -> int:
+        return self.columns.index(key) if key in self.columns else -1
+
+    def key_of(self, column: int) -> str:
+        return self.columns[column]
+
+    def set_rows(self, rows: Sequence[RowInput]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._index = self._index_rows()
+        self._errors.clear()
+        self._evaluation = evaluate_table(self.context.year, self._rows, self.context.period)
+        self._looks = [None] * len(self._rows)
+        self.endResetModel()
+        self.undo_stack.clear()
+        self.evaluationChanged.emit(self._evaluation)
+
+    def refresh(self) -> None:
+        """Read the table again from the database (after a change made outside the grid)."""
+        rows = self.store.load_rows()
+        if [r.indicator.code for r in rows] != [r.indicator.code for r in self._rows]:
+            self.set_rows(rows)
+            return
+        self._rows = list(rows)
+        self._reevaluate()
+
+    def is_editable_row(self, row: int) -> bool:
+        """Rows with a target take figures; group rows and headers without one do not."""
+        item = self._rows[row]
+        return bool(item.target) and not item.indicator.is_group
+
+    def editable_key(self, key: str) -> bool:
+        return key in (ESTIMATE, NOTE) or (key == TARGET and self.context.is_synthesis)
+
+    def error_at(self, row: int, key: str) -> str | None:
+        found = self._errors.get((self._rows[row].indicator.code, key))
+        return found[1] if found else None
+
+    # ---- QAbstractTableModel ---------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        key = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._titles[key]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(key, self._titles[key])
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        row = index.row()
+        if row < 0:
+            return _NO_FLAGS
+        return self._look(row).flags[index.column()]
+
+    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
+        row = index.row()
+        if row < 0:
+            return None
+        # The grid asks for several roles of every visible cell on every paint: the common
+        # ones come from a per-row cache rebuilt only for rows whose evaluation changed.
+        if role == _DISPLAY:
+            return self._look(row).texts[index.column()]
+        if role == _FOREGROUND:
+            return self._look(row).foreground[index.column()]
+        if role == _BACKGROUND:
+            return self._look(row).background[index.column()]
+        if role == _ALIGNMENT:
+            return self._look(row).alignment[index.column()]
+        if role == _FONT:
+            return self._look(row).font
+        if role == _DECORATION:
+            return self._look(row).decoration[index.column()]
+        if role in _CHEAP_ROLES:  # decoration, check state, size hint…: none here
+            return None
+        item = self._evaluation.rows[row]
+        key = self.columns[index.column()]
+        if role == _EDIT:
+            error = self._errors.get((item.code, key))
+            return error[0] if error else self._stored(item, key)
+        if role == _TOOLTIP:
+            return self._tooltip(item, key)
+        if role == ERROR_ROLE:
+            error = self._errors.get((item.code, key))
+            return error[1] if error else None
+        if role == MARKS_ROLE:
+            return (item.overridden, item.reported_disagrees, bool(item.warnings)) if key == VERDICT else None
+        if role == PLAIN_ROLE:
+            return self._stored(item, key) if key in (TARGET, ESTIMATE, NOTE) else self._plain(item, key)
+        return None
+
+    def _look(self, row: int) -> _Look:
+        look = self._looks[row]
+        if look is None:
+            look = self._looks[row] = self._build_look(row)
+        return look
+
+    def _build_look(self, row: int) -> _Look:
+        item = self._evaluation.rows[row]
+        code = item.code
+        texts: list[str] = []
+        foreground: list[QColor | None] = []
+        background: list[QColor | None] = []
+        flags: list[Qt.ItemFlag] = []
+        if item.indicator.is_group:
+            shade: QColor | None = styles.GROUP_BACKGROUND
+        elif not item.input.target:
+            shade = styles.HEADER_BACKGROUND
+        else:
+            shade = None
+        editable_row = self.is_editable_row(row)
+        for key in self.columns:
+            error = self._errors.get((code, key))
+            texts.append(error[0] if error else self._display(item, key))
+            if error:
+                foreground.append(styles.ERROR_FOREGROUND)
+                background.append(styles.ERROR_BACKGROUND)
+            else:
+                verdict_shown = key == VERDICT and (item.input.target or item.verdict is not None)
+                foreground.append(styles.VERDICT_COLOURS[item.verdict] if verdict_shown else None)
+                background.append(shade)
+            flags.append(_EDITABLE if editable_row and self.editable_key(key) else _SELECTABLE)
+        return _Look(
+            texts=tuple(texts),
+            foreground=tuple(foreground),
+            background=tuple(background),
+            font=self._bold if shade is not None else None,
+            alignment=tuple(self._alignment(item, key).value for key in self.columns),
+            flags=tuple(flags),
+            decoration=tuple(self._decoration(item, key) for key in self.columns),
+        )
+
+    def _decoration(self, item: EvaluatedRow, key: str) -> QPixmap | None:
+        if QGuiApplication.instance() is None:  # a model read without any window: no pictures
+            return None
+        if (item.code, key) in self._errors:
+            return refused_pixmap()
+        if key == NAME and item.depth:
+            return indent_pixmap(item.depth)
+        if key == VERDICT and item.warnings:
+            return warning_pixmap()
+        return None
+
+    def _stored(self, row: EvaluatedRow, key: str) -> str:
+        if key == TARGET:
+            return row.input.target
+        if key == ESTIMATE:
+            return row.input.estimate
+        if key == NOTE:
+            return row.input.note
+        return self._display(row, key)
+
+    def _plain(self, row: EvaluatedRow, key: str) -> str:
+        if key == VERDICT:
+            return row.verdict.value if row.verdict is not None else ""
+        return self._display(row, key)
+
+    def _display(self, row: EvaluatedRow, key: str) -> str:
+        indicator = row.indicator
+        if key == STT:
+            return indicator.stt
+        if key == NAME:
+            return indicator.name
+        if key == UNIT:
+            return clean(indicator.unit)
+        if key == DEPARTMENT:
+            return indicator.department or ""
+        if key == TARGET:
+            return row.input.target
+        if key == ESTIMATE:
+            return row.input.estimate
+        if key == VERDICT:
+            return verdict_text(row)
+        if key == PCT_PLAN:
+            return format_percent(row.pct_plan)
+        if key == PCT_LAST_YEAR:
+            if row.pct_last_year is not None:
+                return format_percent(row.pct_last_year)
+            return row.input.reported_pct_last_year  # words such as "Duy trì", printed as given
+        if key == NOTE:
+            return row.input.note
+        return ""
+
+    def _tooltip(self, row: EvaluatedRow, key: str) -> str | None:
+        error = self._errors.get((row.code, key))
+        if error is not None:
+            kept = self._stored(row, key)
+            shown = f"«{kept}»" if kept else "ô trống"
+            return f"Không lưu: {error[1]}\nGiá trị đang lưu vẫn là {shown}."
+        indicator = row.indicator
+        if key in (STT, NAME):
+            lines = [f"{indicator.name}", f"Mã chỉ tiêu: {indicator.code}"]
+            if indicator.unit.strip():
+                lines.append(f"Đơn vị tính: {clean(indicator.unit)}")
+            if indicator.department:
+                lines.append(f"Phòng: {self.department_names.get(indicator.department, indicator.department)}")
+            lines.append(indicator.direction.label)
+            return "\n".join(lines)
+        if key == DEPARTMENT and indicator.department:
+            return self.department_names.get(indicator.department, indicator.department)
+        if key == VERDICT and (row.input.target or row.verdict is not None):
+            return verdict_tooltip(row)
+        if key == NOTE and row.input.note:
+            return row.input.note
+        editable = key == ESTIMATE or (key == TARGET and self.context.is_synthesis)
+        if editable and self.is_editable_row(self._index[row.code]):
+            return "Gõ để nhập; Enter để lưu và xuống dòng; Esc để hủy"
+        return None
+
+    def _alignment(self, row: EvaluatedRow, key: str) -> Qt.AlignmentFlag:
+        if key in (STT, DEPARTMENT, VERDICT):
+            return _CENTER
+        if key in (PCT_PLAN, PCT_LAST_YEAR):
+            return _RIGHT if row.pct_last_year is not None or key == PCT_PLAN else _CENTER
+        if key == TARGET:
+            return _LEFT if row.target.kind is Kind.QUALITATIVE else _RIGHT
+        if key == ESTIMATE:
+            return _LEFT if row.estimate.kind is Kind.QUALITATIVE else _RIGHT
+        if key == UNIT:
+            return _CENTER
+        return _LEFT
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
+            return False
+        return self.edit_cell(index.row(), self.columns[index.column()], "" if value is None else str(value))
+
+    # ---- writing ----------------------------------------------------------------------------
+
+    def _place(self, row: int) -> str:
+        indicator = self._rows[row].indicator
+        return f"{indicator.code} {indicator.name}"
+
+    def _checked(self, row: int, key: str, text: str) -> str:
+        """The text to store, or :class:`EntryError` with the row named in the message."""
+        if key == NOTE:
+            try:
+                return check_note(text)
+            except EntryError as exc:
+                raise EntryError(f"{self._place(row)}: {exc.message}") from exc
+        return check_value(text, self._place(row))
+
+    def _current(self, row: int, key: str) -> str:
+        item = self._rows[row]
+        return {TARGET: item.target, ESTIMATE: item.estimate, NOTE: item.note}[key]
+
+    def edit_cell(self, row: int, key: str, text: str) -> bool:
+        """Check, write and show one typed cell; a refused text leaves the database as it was."""
+        code = self._rows[row].indicator.code
+        try:
+            stored = self._checked(row, key, text)
+        except EntryError as exc:
+            self._errors[(code, key)] = (clean(text), exc.message)
+            self._cell_changed(row, key)
+            self.message.emit(f"Không lưu: {exc.message}")
+            return False
+        had_error = self._errors.pop((code, key), None) is not None
+        old = self._current(row, key)
+        if stored == old:
+            if had_error:
+                self._cell_changed(row, key)
+            return True
+        edit = CellEdit(code, key, old, stored)
+        if not self.apply_edits([edit]):
+            if had_error:
+                self._cell_changed(row, key)
+            return False
+        self.undo_stack.push(EditCommand(self.apply_edits, [edit], f"Sửa {FIELD_LABELS[key]} {code}"))
+        self.message.emit(f"Đã lưu {FIELD_LABELS[key]} {code}: {stored or '(trống)'}")
+        return True
+
+    def write_block(self, cells: Sequence[tuple[int, str, str]], label: str = "Dán") -> bool:
+        """Write several cells as one undo step, all or nothing: (row, column key, text).
+
+        Every text is checked first; if one is refused nothing is written and the message
+        names its row.
+        """
+        edits: list[CellEdit] = []
+        for row, key, text in cells:
+            if not (self.editable_key(key) and self.is_editable_row(row)):
+                self.message.emit(f"Không {label.lower()}: ô {TITLES[key]} của {self._place(row)} không nhập được")
+                return False
+            try:
+                stored = self._checked(row, key, text)
+            except EntryError as exc:
+                self.message.emit(f"Không {label.lower()} được, chưa ghi ô nào: {exc.message}")
+                return False
+            old = self._current(row, key)
+            if stored != old:
+                edits.append(CellEdit(self._rows[row].indicator.code, key, old, stored))
+        for row, key, _text in cells:
+            self._errors.pop((self._rows[row].indicator.code, key), None)
+        if not edits:
+            self._reevaluate(force_rows=[row for row, _key, _text in cells])
+            self.message.emit(f"{label}: không có ô nào thay đổi")
+            return True
+        if not self.apply_edits(edits):
+            return False
+        self.undo_stack.push(EditCommand(self.apply_edits, edits, f"{label} {len(edits)} ô"))
+        self.message.emit(f"Đã {label.lower()} và lưu {len(edits)} ô")
+        return True
+
+    def apply_edits(self, edits: Sequence[CellEdit], reason: str = "") -> bool:
+        """Write ``edits`` in order, each in its own transaction; on a refusal undo the ones done."""
+        done: list[CellEdit] = []
+        try:
+            for edit in edits:
+                self._write(edit, reason)
+                done.append(edit)
+        except StoreError as exc:
+            for edit in reversed(done):
+                try:
+                    self._write(edit.reversed(), reason or "hủy thao tác không trọn vẹn")
+                except StoreError:
+                    break
+            self._reevaluate(force_rows=[self._index[e.code] for e in edits if e.code in self._index])
+            self.message.emit(f"Không lưu: {exc.message}")
+            return False
+        self._reevaluate(force_rows=[self._index[e.code] for e in edits if e.code in self._index])
+        return True
+
+    def _write(self, edit: CellEdit, reason: str) -> None:
+        row = self._index[edit.code]
+        item = self._rows[row]
+        self.store.write(edit.code, edit.field, edit.new, current_value=item.estimate, reason=reason)
+        changed = {TARGET: "target", ESTIMATE: "estimate", NOTE: "note"}[edit.field]
+        self._rows[row] = dataclasses.replace(item, **{changed: edit.new})
+
+    def set_override(self, row: int, verdict: Verdict | None, reason: str) -> bool:
+        """Override (or with ``None`` clear) a verdict; the store checks the reason."""
+        item = self._rows[row]
+        try:
+            self.store.set_override(item.indicator.code, verdict, reason)
+        except StoreError as exc:
+            self.message.emit(f"Không điều chỉnh được: {exc.message}")
+            return False
+        now = datetime.now().astimezone()
+        override = Override(verdict, clean(reason), self.context.actor, now) if verdict else None
+        self._rows[row] = dataclasses.replace(item, override=override)
+        self._reevaluate(force_rows=[row])
+        done = f"điều chỉnh thành «{verdict.value}»" if verdict else "bỏ điều chỉnh"
+        self.message.emit(f"Đã {done} đánh giá {item.indicator.code}")
+        return True
+
+    # ---- repainting ---------------------------------------------------------------------
+
+    def _cell_changed(self, row: int, key: str) -> None:
+        self._looks[row] = None
+        index = self.index(row, self.columns.index(key))
+        self.dataChanged.emit(index, index)
+
+    def _reevaluate(self, force_rows: Sequence[int] = ()) -> None:
+        """Evaluate the whole table again; repaint only the rows whose result changed."""
+        old = self._evaluation.rows
+        self._evaluation = evaluate_table(self.context.year, self._rows, self.context.period)
+        new = self._evaluation.rows
+        changed = set(force_rows)
+        changed.update(i for i, (before, after) in enumerate(zip(old, new, strict=False)) if before != after)
+        for row in changed:
+            self._looks[row] = None
+        last = len(self.columns) - 1
+        for start, end in _runs(sorted(changed)):
+            self.dataChanged.emit(self.index(start, 0), self.index(end, last))
+        self.evaluationChanged.emit(self._evaluation)
+
+
+def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """Consecutive row numbers as (first, last) pairs, so one signal covers each run."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and row == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs

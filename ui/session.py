@@ -1,0 +1,197 @@
+"""Opening the database and choosing the table to show: the work done off the GUI thread at start-up.
+
+Everything here runs in a worker (:mod:`ui.workers`): it imports the database layer
+(SQLAlchemy is the slowest import on the way), installs the Bắc Kạn demo into an empty
+database, and loads the rows of the chosen role and period. The window has been
+painted before any of it starts.
+
+Which user and year, in order: the command line (``--role``, ``--year``, ``--period``), then
+the remembered choice, then for the year the newest one whose table already has figures
+for the period (2020 in the demo: the 2021 table has targets only), else the newest table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bkdesk.catalogue import Department, PeriodKind
+from bkdesk.evaluation import RowInput
+from ui.context import SYNTHESIS_ROLE, AppContext
+from ui.options import AppOptions
+from ui.settings_store import Choice, choice_from_raw
+from ui.workers import Job
+
+if TYPE_CHECKING:
+    from db.database import Database
+
+
+@dataclass
+class Opened:
+    """An open database and what the chooser needs to know of it."""
+
+    db: Database
+    departments: list[Department]
+    years: list[int]
+    user: str
+    demo_installed: bool = False
+    _rows: dict[tuple[int, PeriodKind], list[RowInput]] = field(default_factory=dict, repr=False)
+
+    def department_name(self, code: str) -> str:
+        for department in self.departments:
+            if department.code == code:
+                return department.name
+        return code
+
+    def all_rows(self, year: int, period: PeriodKind) -> list[RowInput]:
+        from db import tables
+
+        key = (year, period)
+        if key not in self._rows:
+            self._rows[key] = tables.load_rows(self.db, year, period)
+        return self._rows[key]
+
+    def forget_rows(self) -> None:
+        self._rows.clear()
+
+
+@dataclass
+class Loaded:
+    context: AppContext
+    rows: list[RowInput]
+
+
+@dataclass
+class StartResult:
+    opened: Opened
+    loaded: Loaded | None = None
+    problem: str = ""  # shown before the chooser
+    proposal: Choice | None = None  # what the chooser starts with
+
+
+def open_store(options: AppOptions, job: Job | None = None) -> Opened:
+    """Open (or create) the database; a database without any indicator gets the demo."""
+    from db import audit, tables
+    from db.schema import open_database
+
+    if job is not None:
+        job.status("Đang mở cơ sở dữ liệu…")
+    db = open_database(options.db, options.db_url)
+    installed = False
+    if not tables.years(db) and not tables.catalogue(db):
+        if job is not None:
+            job.status("Cơ sở dữ liệu mới: đang nạp dữ liệu mẫu Bắc Kạn 2020…")
+        from db.demo import install_demo
+
+        install_demo(db)
+        installed = True
+    return Opened(db, tables.departments(db), tables.years(db), audit.current_user(), installed)
+
+
+def default_year(opened: Opened, period: PeriodKind) -> int | None:
+    """The newest year whose table has figures for ``period``, else the newest table."""
+    for year in reversed(opened.years):
+        if any(row.estimate for row in opened.all_rows(year, period)):
+            return year
+    return opened.years[-1] if opened.years else None
+
+
+def role_codes(opened: Opened) -> list[str]:
+    return [SYNTHESIS_ROLE, *(department.code for department in opened.departments)]
+
+
+def match_role(opened: Opened, role: str) -> str | None:
+    """The role as stored (``kt`` finds ``KT``), or ``None`` when no phòng has that code."""
+    wanted = role.strip().casefold()
+    for code in role_codes(opened):
+        if code.casefold() == wanted:
+            return code
+    return None
+
+
+def unknown_role_message(opened: Opened, role: str) -> str:
+    valid = [f"{SYNTHESIS_ROLE} (Văn phòng tổng hợp)"] + [f"{d.code} ({d.name})" for d in opened.departments]
+    return f"Không có phòng nào mã «{role}».\n\nCác mã hợp lệ:\n" + "\n".join(f"• {item}" for item in valid)
+
+
+def unknown_year_message(opened: Opened, year: int) -> str:
+    known = ", ".join(map(str, opened.years))
+    return f"Chưa có biểu chỉ tiêu năm {year} (có biểu các năm: {known})."
+
+
+def resolve(opened: Opened, options: AppOptions, remembered: Choice | None) -> tuple[Choice | None, str, Choice | None]:
+    """The choice to open straight away (or ``None``), the problem to tell, the chooser's proposal."""
+    period = remembered.period if remembered is not None else PeriodKind.ESTIMATE
+    if options.period:
+        period = PeriodKind(options.period)
+    if not opened.years:
+        return None, f"Cơ sở dữ liệu {opened.db.label} chưa có biểu chỉ tiêu nào.", None
+    problem = ""
+    year: int | None = None
+    if options.year is not None:
+        if options.year in opened.years:
+            year = options.year
+        else:
+            problem = unknown_year_message(opened, options.year)
+    if year is None and remembered is not None and remembered.year in opened.years:
+        year = remembered.year
+    if year is None:  # looked for only when needed: it may read a table or two
+        year = default_year(opened, period) or opened.years[-1]
+    role: str | None = None
+    if options.role:
+        role = match_role(opened, options.role)
+        if role is None:
+            problem = unknown_role_message(opened, options.role)
+    elif remembered is not None:
+        role = match_role(opened, remembered.role)
+    proposal = Choice(role or (remembered.role if remembered else SYNTHESIS_ROLE), year, period)
+    if problem or role is None:
+        return None, problem, proposal
+    return Choice(role, year, period), "", proposal
+
+
+def load(opened: Opened, choice: Choice) -> Loaded:
+    from db import tables
+
+    context = AppContext(
+        db=opened.db,
+        role=choice.role,
+        year=choice.year,
+        period=choice.period,
+        user=opened.user,
+        department_name="" if choice.role == SYNTHESIS_ROLE else opened.department_name(choice.role),
+    )
+    rows = opened.all_rows(choice.year, choice.period)
+    opened.forget_rows()  # the grid owns the rows from here; a later load reads them fresh
+    if not context.is_synthesis:
+        rows = tables.restrict_to_department(rows, choice.role)
+    return Loaded(context, list(rows))
+
+
+def start_task(options: AppOptions, remembered_raw: tuple[str, int, str]) -> Callable[[Job], StartResult]:
+    """The start-up task; the remembered choice comes as stored (read on the GUI thread)."""
+
+    def task(job: Job) -> StartResult:
+        remembered = choice_from_raw(remembered_raw)
+        opened = open_store(options, job)
+        choice, problem, proposal = resolve(opened, options, remembered)
+        if choice is None:
+            return StartResult(opened, None, problem, proposal)
+        job.status("Đang tải các chỉ tiêu…")
+        return StartResult(opened, load(opened, choice), "", proposal)
+
+    return task
+
+
+def load_task(opened: Opened, choice: Choice) -> Callable[[Job], Loaded]:
+    def task(job: Job) -> Loaded:
+        job.status("Đang tải các chỉ tiêu…")
+        opened.forget_rows()
+        return load(opened, choice)
+
+    return task
+
+
+def department_names(departments: Sequence[Department]) -> dict[str, str]:
+    return {department.code: department.name for department in departments}

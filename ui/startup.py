@@ -1,0 +1,156 @@
+"""From a shown window to a grid that takes input: open the database, choose, load, show.
+
+The worker that imports the database layer and reads the rows starts as soon as the
+window is shown, so it runs while Qt creates and paints the window; after the first
+paint the GUI thread loads the grid's own modules and the crash log. The chooser appears
+only when the command line and the remembered choice do not say who the user is.
+This module is imported before the first paint: it imports Qt and nothing heavy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QDialog
+
+from ui import trace
+from ui.main_window import MainWindow
+from ui.options import AppOptions
+from ui.settings_store import Choice, SettingsStore
+from ui.workers import Job, Worker
+
+if TYPE_CHECKING:
+    from ui.session import Loaded, Opened
+
+
+def _install_crash_log() -> None:
+    """The rotating log and the Vietnamese error box (until then ``ui.app`` installs a hook that loads this)."""
+    from ui.crash import install_excepthook
+
+    install_excepthook()
+
+
+class AppController(QObject):
+    """Drives start-up and the *Đổi người dùng / kỳ báo cáo…* menu for one window."""
+
+    ready = Signal()
+    failed = Signal(str)
+
+    def __init__(
+        self, window: MainWindow, options: AppOptions, settings: SettingsStore, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.window = window
+        self.options = options
+        self.settings = settings
+        self.opened: Opened | None = None
+        self.worker: Worker | None = None
+        self.is_ready = False
+        # Message boxes go through here, so tests can read them instead of a user.
+        self.warn: Callable[[str], None] = self._warn
+        window.firstPainted.connect(self._after_first_paint)
+        window.changeSessionRequested.connect(self.choose)
+
+    def start(self) -> None:
+        """Start opening the database now, in a worker, while the window gets painted."""
+        if self.worker is not None or self.opened is not None:
+            return
+        options, remembered = self.options, self.settings.raw_choice()
+
+        def task(job: Job) -> Any:
+            from ui.session import start_task
+
+            return start_task(options, remembered)(job)
+
+        self.window.show_loading("Đang mở cơ sở dữ liệu…")
+        self._run(Worker(task, self), self._started)
+
+    def _after_first_paint(self) -> None:
+        QTimer.singleShot(0, self._prepare)
+
+    def _prepare(self) -> None:
+        """What the first paint did not need: the grid's modules and widgets."""
+        self.window.prepare_grid()
+
+    def _warn(self, text: str) -> None:
+        from ui.dialog_buttons import warn
+
+        warn(self.window, "bkdesk", text)
+
+    def _run(self, worker: Worker, on_finished: Callable[[Any], None]) -> None:
+        self.worker = worker
+        worker.status.connect(self.window.show_loading)
+        worker.finished.connect(on_finished)
+        worker.failed.connect(self._failed)
+        worker.start()
+
+    def _failed(self, message: str) -> None:
+        self.worker = None
+        self.window.show_failure(message)
+        self.failed.emit(message)
+        self.warn(message)
+
+    def _started(self, result: Any) -> None:
+        self.worker = None
+        self.opened = result.opened
+        self.window.set_database(result.opened.db.label)
+        if result.opened.demo_installed:
+            self.window.show_message("Cơ sở dữ liệu mới: đã nạp dữ liệu mẫu Bắc Kạn 2020")
+        if result.loaded is not None:
+            self._show(result.loaded)
+            return
+        if result.problem:
+            self.warn(result.problem)
+        if result.proposal is None:  # nothing to choose from: no table at all
+            self.window.show_failure(result.problem)
+            return
+        self.choose(result.proposal)
+
+    def choose(self, proposal: Choice | None = None) -> None:
+        """The chooser; the choice is remembered and its table loaded."""
+        from ui.session import load_task
+        from ui.start_dialog import StartDialog
+
+        if self.opened is None or (self.worker is not None and self.worker.is_running):
+            return
+        context = self.window.context
+        if proposal is None and context is not None:
+            proposal = Choice(context.role, context.year, context.period)
+        dialog = StartDialog(self.opened.departments, self.opened.years, proposal, self.window)
+        self.window.show_waiting("Hãy chọn người dùng và kỳ báo cáo.")
+        if self.window.run_dialog(dialog) != QDialog.DialogCode.Accepted:
+            if self.window.context is None:  # first start without a choice: nothing to show
+                self.window.close()
+            return
+        choice = dialog.choice()
+        self.settings.save_choice(choice)
+        self.window.commit_open_editor()
+        self.window.show_loading("Đang tải các chỉ tiêu…")
+        self._run(Worker(load_task(self.opened, choice), self), self._loaded)
+
+    def _loaded(self, loaded: Loaded) -> None:
+        self.worker = None
+        self._show(loaded)
+
+    def _show(self, loaded: Loaded) -> None:
+        assert self.opened is not None
+        self.window.set_session(loaded.context, loaded.rows, self.opened.departments)
+        if self.is_ready:
+            return
+        self.is_ready = True
+        trace.milestone(trace.READY)
+        self.ready.emit()
+        if trace.quit_after_ready():
+            QTimer.singleShot(0, self.window.close)
+        QTimer.singleShot(0, _install_crash_log)
+
+    def shutdown(self) -> None:
+        """Let a running task finish (it may be writing), then close the database."""
+        if self.worker is not None:
+            self.worker.cancel()
+        QThreadPool.globalInstance().waitForDone(10000)
+        if self.opened is not None:
+            self.opened.db.dispose()
+            self.opened = None
