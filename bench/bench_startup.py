@@ -74,6 +74,9 @@ def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     with tempfile.TemporaryDirectory() as folder:
         env = dict(os.environ)
+        # An installed app keeps its compiled bytecode; a machine set to write none would
+        # measure recompiling bkdesk's own modules on every start instead.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
         env.update(
             BKDESK_TRACE_STARTUP="1",

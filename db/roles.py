@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from bkdesk.catalogue import Department
 from db.database import Database
 from db.errors import StoreError
-from db.exchange_models import DepartmentIdentity
 from db.models import DepartmentRow, IndicatorRow, SettingRow
 
 ROLE_KEY = "role"
@@ -48,6 +47,9 @@ def role_in(session: Session) -> DatabaseRole:
     code = session.scalar(select(SettingRow.value).where(SettingRow.key == ROLE_KEY))
     if not code or code == SYNTHESIS_ROLE:
         return DatabaseRole()
+    # Only a phòng's database has an identity; the synthesis office's start-up skips this import.
+    from db.exchange_models import DepartmentIdentity
+
     identity = session.scalar(select(DepartmentIdentity).order_by(DepartmentIdentity.id.desc()))
     name = identity.department_name if identity is not None and identity.department_code == code else ""
     if not name:

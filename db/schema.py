@@ -13,7 +13,6 @@ from pathlib import Path
 
 from sqlalchemy import Connection, inspect, select
 
-from db import exchange_models as _exchange_models  # noqa: F401  (registers its tables with Base)
 from db.database import Database, connect
 from db.errors import StoreError
 from db.models import Base, Meta
@@ -40,9 +39,18 @@ def backup_file(path: Path, version: int) -> Path:
     return target
 
 
+def _register_all_tables() -> None:
+    # The exchange tables are declared in their own module, which the app's first screen
+    # does not need (its import costs a tenth of the start-up); creating or migrating a
+    # schema does, so it is imported here.
+    from db import exchange_models  # noqa: F401
+
+
 def upgrade(db: Database) -> None:
     """Create a new schema, or migrate an older one step by step in one transaction."""
     version = schema_version(db)
+    if version != SCHEMA_VERSION:
+        _register_all_tables()
     if version is None:
         with db.engine.begin() as connection:
             Base.metadata.create_all(connection)
