@@ -129,6 +129,23 @@ def write_value(
             reason=reason,
             source=source,
         )
+    if value.reported_verdict and any(c.field == "value" for c in changes):
+        # The verdict an imported table printed was for the old figure; kept, it would
+        # show a disagreement with a figure it never saw.
+        audit.record(
+            session,
+            actor=actor,
+            action="bỏ đánh giá trong biểu",
+            indicator_code=code,
+            year=year,
+            period=kind.value,
+            field="reported_verdict",
+            old=value.reported_verdict,
+            new="",
+            reason="giá trị đã thay đổi",
+            source=source,
+        )
+        value.reported_verdict = ""
     value.updated_by = actor
     value.updated_at = utcnow()
     value.source = source

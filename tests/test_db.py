@@ -51,7 +51,7 @@ def test_a_value_is_stored_with_its_audit_record(demo_db: Database) -> None:
     ]
     assert value_of(demo_db, "A.8") == "22.000"
     entries = audit.history(demo_db, 2020, "A.8")
-    last = entries[-2]
+    last = next(e for e in reversed(entries) if e.field == "value")
     assert (last.actor, last.old, last.new, last.source) == ("cán bộ KT", "21.246", "22.000", audit.BY_HAND)
     assert evaluate(demo_db, 2020).row("A.8").verdict is Verdict.NOT_ACHIEVED
 
@@ -157,3 +157,11 @@ def test_periods_are_made_on_first_write(demo_db: Database) -> None:
     assert value_of(demo_db, "A.8") == "21.246"
     result_rows = load_rows(demo_db, 2020, PeriodKind.RESULT)
     assert next(r.estimate for r in result_rows if r.indicator.code == "A.8") == "21.000"
+
+
+def test_a_new_figure_drops_the_verdict_the_imported_table_printed_for_the_old_one(demo_db: Database) -> None:
+    assert evaluate(demo_db, 2020).row("E.3").input.reported_verdict is Verdict.ACHIEVED
+    set_value(demo_db, "E.3", 2020, "45", actor="cán bộ VP")
+    row = evaluate(demo_db, 2020).row("E.3")
+    assert row.input.reported_verdict is None and not row.reported_disagrees
+    assert audit.history(demo_db, 2020, "E.3")[-1].action == "bỏ đánh giá trong biểu"

@@ -333,11 +333,13 @@ def test_write_value_with_prepared_rows_stores_and_audits_as_without(demo_db: Da
             )
             session.flush()
     assert estimate(demo_db, "A.2") == ("3.100", "ghi") and estimate(demo_db, "A.3") == ("470", "ghi")
-    assert trail("A.2")[-2:] == [
+    assert trail("A.2")[-3:] == [
         ("sửa giá trị", "value", "3.050", "3.100", "tệp x"),
         ("sửa ghi chú", "note", "", "ghi", "tệp x"),
+        ("bỏ đánh giá trong biểu", "reported_verdict", "Không đạt", "", "tệp x"),
     ]
-    assert trail("A.3")[-2:] == [
+    assert trail("A.3")[-3:] == [
         ("sửa giá trị", "value", "460,1", "470", "tệp x"),
         ("sửa ghi chú", "note", "", "ghi", "tệp x"),
+        ("bỏ đánh giá trong biểu", "reported_verdict", "Không đạt", "", "tệp x"),
     ]
