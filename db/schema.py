@@ -6,8 +6,9 @@ copied beside itself, so a failed upgrade never costs the user their figures.
 
 from __future__ import annotations
 
-import shutil
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
@@ -33,9 +34,11 @@ def schema_version(db: Database) -> int | None:
 
 
 def backup_file(path: Path, version: int) -> Path:
+    """A consistent copy beside the file (SQLite's backup API: WAL contents included)."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.v{version}-{stamp}.bak{path.suffix}")
-    shutil.copy2(path, target)
+    with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(target)) as copy:
+        source.backup(copy)
     return target
 
 

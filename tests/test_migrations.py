@@ -54,6 +54,14 @@ def test_the_fixture_itself_is_never_written(tmp_path: Path) -> None:
     assert {p.name: p.read_bytes() for p in FIXTURES.glob("schema_v*.sqlite")} == before
 
 
+def dump(path: Path) -> list[str]:
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(path)) as connection:
+        return list(connection.iterdump())
+
+
 def _v1_copy(tmp_path: Path) -> Path:
     copy = tmp_path / "bkdesk.sqlite"
     shutil.copy(FIXTURES / "schema_v1.sqlite", copy)
@@ -80,7 +88,7 @@ def test_a_migration_backs_up_the_file_then_runs_its_steps(tmp_path: Path, monke
     finally:
         database.dispose()
     backups = list(tmp_path.glob("bkdesk.v1-*.bak.sqlite"))
-    assert len(backups) == 1 and backups[0].read_bytes() == (FIXTURES / "schema_v1.sqlite").read_bytes()
+    assert len(backups) == 1 and dump(backups[0]) == dump(FIXTURES / "schema_v1.sqlite")
 
 
 def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
