@@ -2,45 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from bkdesk.catalogue import Direction, Indicator
+from bkdesk.demo import demo_data
 from bkdesk.evaluation import Evaluation, Override, RowInput, evaluate_table, round2
 from bkdesk.verdicts import Verdict, parse_verdict
 
-DEMO = Path(__file__).resolve().parent.parent / "resources" / "demo" / "bac_kan_2020.json"
-
 
 def seed_rows() -> list[RowInput]:
-    data = json.loads(DEMO.read_text(encoding="utf-8"))
-    indicators = {
-        item["code"]: Indicator(
-            code=item["code"],
-            group=item["group"],
-            stt=item["stt"],
-            name=item["name"],
-            unit=item["unit"],
-            parent=item["parent"],
-            department=item["department"],
-            direction=Direction(item["direction"]),
-            counted=item["counted"],
-            sum_of_children=item["sum_of_children"],
-        )
-        for item in data["indicators"]
-    }
     return [
         RowInput(
-            indicator=indicators[row["code"]],
-            target=row["target"],
-            estimate=row["estimate"],
-            reported_verdict=parse_verdict(row["reported_verdict"]),
-            reported_pct_last_year=row["reported_pct_last_year"],
+            indicator=line.indicator,
+            target=line.target or "",
+            estimate=line.estimate or "",
+            reported_verdict=parse_verdict(line.reported_verdict),
+            reported_pct_last_year=line.reported_pct_last_year or "",
         )
-        for row in data["years"]["2020"]
+        for line in demo_data().table(2020).lines
     ]
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bkdesk.catalogue import Direction, PeriodKind
+from bkdesk.demo import load_demo_data
 from bkdesk.exchange import cells
 from bkdesk.exchange.cells import CellError
 from bkdesk.exchange.header import Role, read_header_text
@@ -18,7 +19,7 @@ from bkdesk.exchange.table_import import ImportResult, read_table
 from bkdesk.exchange.workbook import MissingWorkbook, WorkbookError
 from cli.tables_text import evaluation_json
 from db.database import Database
-from db.demo import install_demo, load_demo_data
+from db.demo import install_demo
 from db.entry import set_override
 from db.schema import open_database
 from db.table_store import TableReport, store_table
