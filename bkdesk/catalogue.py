@@ -122,3 +122,16 @@ def ancestors(code: str, by_code: dict[str, Indicator]) -> list[str]:
         found.append(current.parent)
         current = by_code.get(current.parent)
     return found
+
+
+def with_ancestors(indicators: Iterable[Indicator], selected: Iterable[str]) -> set[str]:
+    """The codes in ``selected`` and every row above them: a phòng's form reads as the table does."""
+    by_code = {indicator.code: indicator for indicator in indicators}
+    keep: set[str] = set()
+    for start in selected:
+        code: str | None = start
+        while code is not None and code not in keep:
+            keep.add(code)
+            indicator = by_code.get(code)
+            code = indicator.parent if indicator else None
+    return keep

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from bkdesk.catalogue import Indicator
 from bkdesk.exchange.merge import Figure
 from db.errors import StoreError
 from db.exchange_models import ImportedSubmission, IssuedSetup, MergeBase
 from db.models import DepartmentRow, IndicatorRow, PeriodRow, TargetRow, ValueRow
-from db.tables import to_indicator
+from db.tables import indicator_query, to_indicator
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +43,10 @@ class YearRow:
 
 def year_rows(session: Session, year: int) -> list[YearRow]:
     """The rows of ``year``'s table in printed order."""
-    parent = aliased(IndicatorRow)
     query = (
-        select(IndicatorRow, parent.code, DepartmentRow.code, TargetRow.text)
+        indicator_query()
+        .add_columns(TargetRow.text)
         .join(TargetRow, TargetRow.indicator_id == IndicatorRow.id)
-        .outerjoin(parent, IndicatorRow.parent_id == parent.id)
-        .outerjoin(DepartmentRow, IndicatorRow.department_id == DepartmentRow.id)
         .where(TargetRow.year == year)
         .order_by(TargetRow.position)
     )

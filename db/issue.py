@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bkdesk import __version__
-from bkdesk.catalogue import Department, PeriodKind
+from bkdesk.catalogue import Department, PeriodKind, with_ancestors
 from bkdesk.exchange import signing
 from bkdesk.exchange.setup_file import Setup, SetupRow, write_setup
 from db import audit
@@ -52,19 +52,6 @@ class IssueResult:
     reissued: bool
 
 
-def _with_ancestors(rows: list[YearRow], department: str) -> list[YearRow]:
-    """The phòng's rows and the rows above them, in table order, so its form reads as the table does."""
-    by_code = {row.indicator.code: row for row in rows}
-    keep: set[str] = set()
-    for row in own_rows(rows, department):
-        code: str | None = row.indicator.code
-        while code is not None and code not in keep:
-            keep.add(code)
-            parent = by_code.get(code)
-            code = parent.indicator.parent if parent else None
-    return [row for row in rows if row.indicator.code in keep]
-
-
 def issue_department(db: Database, code: str, year: int, out: Path, *, actor: str) -> IssueResult:
     """Make the setup file for phòng ``code`` and record its public key and merge base."""
     with db.begin() as session:
@@ -75,7 +62,8 @@ def issue_department(db: Database, code: str, year: int, out: Path, *, actor: st
         mine = own_rows(rows, department.code)
         if not mine:
             raise StoreError(f"Phòng {department.code} ({department.name}) không có chỉ tiêu nào trong biểu năm {year}")
-        included = _with_ancestors(rows, department.code)
+        keep = with_ancestors((row.indicator for row in rows), (row.indicator.code for row in mine))
+        included = [row for row in rows if row.indicator.code in keep]
         setup = _setup(session, department, year, included, mine, actor)
         reissued = bool(issues_of(session, department.id))
         session.add(

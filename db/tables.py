@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from bkdesk.catalogue import Department, Direction, Indicator, PeriodKind
+from bkdesk.catalogue import Department, Direction, Indicator, PeriodKind, with_ancestors
 from bkdesk.evaluation import Evaluation, Override, RowInput, evaluate_table
 from bkdesk.verdicts import Verdict
 from db.database import Database
@@ -37,7 +37,8 @@ def to_indicator(row: IndicatorRow, parent_code: str | None, department_code: st
     )
 
 
-def _indicator_query():  # type: ignore[no-untyped-def]
+def indicator_query():  # type: ignore[no-untyped-def]
+    """Indicators with their parent's and their phòng's codes (``to_indicator``'s inputs)."""
     parent = aliased(IndicatorRow)
     return (
         select(IndicatorRow, parent.code, DepartmentRow.code)
@@ -55,7 +56,7 @@ def departments(db: Database) -> list[Department]:
 def catalogue(db: Database) -> list[Indicator]:
     """Every indicator, in the order they were added to the catalogue."""
     with db.read() as session:
-        result = session.execute(_indicator_query().order_by(IndicatorRow.id))
+        result = session.execute(indicator_query().order_by(IndicatorRow.id))
         return [to_indicator(row, parent, dept) for row, parent, dept in result]
 
 
@@ -105,9 +106,7 @@ def _last_year_texts(session: Session, year: int) -> dict[int, str]:
 def load_rows(db: Database, year: int, kind: PeriodKind = PeriodKind.ESTIMATE) -> list[RowInput]:
     """The rows of ``year``'s table in printed order, with this period's figures."""
     with db.read() as session:
-        query = (
-            _indicator_query().add_columns(TargetRow.text).join(TargetRow, TargetRow.indicator_id == IndicatorRow.id)
-        )
+        query = indicator_query().add_columns(TargetRow.text).join(TargetRow, TargetRow.indicator_id == IndicatorRow.id)
         result = session.execute(query.where(TargetRow.year == year).order_by(TargetRow.position))
         values = _values(session, year, kind)
         last_year = _last_year_texts(session, year)
@@ -153,15 +152,8 @@ def evaluate(db: Database, year: int, kind: PeriodKind = PeriodKind.ESTIMATE) ->
 
 def restrict_to_department(rows: Sequence[RowInput], department: str) -> list[RowInput]:
     """A phòng's rows and the rows above them in the tree, so its form reads as the table does."""
-    by_code = {row.indicator.code: row for row in rows}
-    keep: set[str] = set()
-    for row in rows:
-        if row.indicator.department == department and not row.indicator.is_group:
-            code: str | None = row.indicator.code
-            while code is not None and code not in keep:
-                keep.add(code)
-                parent = by_code.get(code)
-                code = parent.indicator.parent if parent else None
+    own = (r.indicator.code for r in rows if r.indicator.department == department and not r.indicator.is_group)
+    keep = with_ancestors((row.indicator for row in rows), own)
     return [row for row in rows if row.indicator.code in keep]
 
 
