@@ -31,6 +31,13 @@ class ExportResult:
     entered: int
 
 
+def next_sequence(db: Database) -> int:
+    """The sequence number the next submission file of this phòng's database will carry."""
+    with db.read() as session:
+        identity = session.scalar(select(DepartmentIdentity).order_by(DepartmentIdentity.id.desc()))
+        return (identity.last_sequence if identity is not None else 0) + 1
+
+
 def export_submission(db: Database, year: int, kind: PeriodKind, out: Path, *, actor: str) -> ExportResult:
     """Sign and write every value of the phòng (empty ones too, so a cleared value travels)."""
     with db.begin() as session:

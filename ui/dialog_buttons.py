@@ -27,3 +27,29 @@ def warn(parent: QWidget | None, title: str, text: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     box.button(QMessageBox.StandardButton.Ok).setText("Đồng ý")
     box.exec()
+
+
+def message_box(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    icon: QMessageBox.Icon = QMessageBox.Icon.Information,
+    details: str = "",
+) -> QMessageBox:
+    """A message with one "Đồng ý" button, for the caller to run (``window.run_dialog``)."""
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.button(QMessageBox.StandardButton.Ok).setText("Đồng ý")
+    if details:
+        box.setInformativeText(details)
+    return box
+
+
+def question_box(parent: QWidget | None, title: str, text: str, yes_text: str, no_text: str) -> QMessageBox:
+    """A yes/no question whose answer is ``QMessageBox.StandardButton.Yes`` or ``No``; No is the default."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent
+    )
+    box.button(QMessageBox.StandardButton.Yes).setText(yes_text)
+    box.button(QMessageBox.StandardButton.No).setText(no_text)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box

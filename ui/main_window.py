@@ -1,4 +1,4 @@
-"""The main window: menus, the entry tab, the overview tab and the status bar.
+"""The main window: menus, the entry tab, the overview tab, the synthesis office's status tab, the status bar.
 
 It is built and shown before the database layer is imported (start-up speed); the rows
 arrive later through :meth:`MainWindow.set_session`. Widgets get the :class:`AppContext`
@@ -11,11 +11,22 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPaintEvent, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+    QPaintEvent,
+    QUndoStack,
+)
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QProgressBar, QTabWidget, QVBoxLayout, QWidget
 
 from ui import trace
 from ui.entry_page import EntryPage
+from ui.exchange_actions import ExchangeActions
 from ui.settings_store import SettingsStore
 
 if TYPE_CHECKING:
@@ -27,20 +38,24 @@ if TYPE_CHECKING:
     from ui.context import AppContext
     from ui.entry_model import EntryModel
     from ui.entry_store import EntryStore
+    from ui.status_page import StatusPage
 
 APP_TITLE = "bkdesk"
+LOCKED_LABEL = "Đã chốt số liệu"
 DialogRunner = Callable[[QDialog], int]
 
 
-def window_title(context: AppContext | None) -> str:
+def window_title(context: AppContext | None, locked: bool = False) -> str:
     if context is None:
         return APP_TITLE
-    return f"{APP_TITLE} — {context.role_label} — {context.period.label} năm {context.year}"
+    title = f"{APP_TITLE} — {context.role_label} — {context.period.label} năm {context.year}"
+    return f"{title} — {LOCKED_LABEL.lower()}" if locked else title
 
 
 class MainWindow(QMainWindow):
     firstPainted = Signal()
     changeSessionRequested = Signal()
+    reopenRequested = Signal(str, str, int)  # database file, role ("" = ask), year (0 = ask)
 
     def __init__(self, settings: SettingsStore | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,6 +66,8 @@ class MainWindow(QMainWindow):
         self.painted = False
         self.dashboard: Any = None
         self._dashboard_stale = True
+        self.status_page: StatusPage | None = None
+        self.locked = False
         # Modal dialogs go through here, so tests can answer them without a user.
         self.run_dialog: DialogRunner = lambda dialog: dialog.exec()
         self.undo_stack = QUndoStack(self)
@@ -73,11 +90,18 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 0)
         self.progress.setVisible(False)
         self.database_label = QLabel()
+        self.lock_label = QLabel(LOCKED_LABEL)
+        self.lock_label.setStyleSheet("QLabel { color: #9b1c22; font-weight: bold; padding: 0 6px; }")
+        self.lock_label.setVisible(False)
         self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.lock_label)
         self.statusBar().addPermanentWidget(self.database_label)
 
         self._build_actions()
         self._build_menus()
+        # The offline exchange fills the "Trao đổi" menu; files dropped on the window are its imports.
+        self.exchange = ExchangeActions(self)
+        self.setAcceptDrops(True)
         self.entry_page.gridCreated.connect(self._connect_grid)
         self._restore_geometry()
         self.show_loading("Đang mở cơ sở dữ liệu…")
@@ -94,6 +118,12 @@ class MainWindow(QMainWindow):
             action.setStatusTip(tip)
         action.triggered.connect(slot)
         return action
+
+    def make_action(
+        self, text: str, slot: Callable[[], Any], shortcuts: Sequence[QKeySequence | str] = (), tip: str = ""
+    ) -> QAction:
+        """An action of this window (for the menus other modules fill)."""
+        return self._action(text, slot, shortcuts, tip)
 
     def _build_actions(self) -> None:
         self.change_session_action = self._action(
@@ -228,6 +258,7 @@ class MainWindow(QMainWindow):
         self.entry_page.set_model(self.model, departments)
         if old is not None:
             old.deleteLater()
+        self.locked = False
         self.setWindowTitle(window_title(context))
         self.set_database(context.db.label)
         self.progress.setVisible(False)
@@ -235,15 +266,79 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         self.override_action.setVisible(context.is_synthesis)
         self._dashboard_stale = True
+        self.exchange.refresh_state()
+        self._place_status_tab()
         if self.tabs.currentWidget() is self.overview_page:
             self._refresh_dashboard()
         return self.model
+
+    def set_lock_state(self, locked: bool, reason: str = "") -> None:
+        """Locked figures (chốt số liệu): said in the status bar and the title; the grid's writes are refused."""
+        self.locked = locked
+        self.lock_label.setVisible(locked)
+        self.lock_label.setToolTip(f"Lý do chốt: {reason}" if reason else "")
+        self.setWindowTitle(window_title(self.context, locked))
+
+    # ---- the synthesis office's "Tình hình nộp" tab ----------------------------------------------
+
+    def _place_status_tab(self) -> None:
+        """The tab belongs to the synthesis office; it is read again whenever it is shown after a change."""
+        if self.exchange.on_synthesis_side:
+            self.ensure_status_page()
+            self.exchange.status_stale = True
+            self.exchange.refresh_status_if_shown()
+        elif self.status_page is not None and self.tabs.indexOf(self.status_page) >= 0:
+            self.tabs.removeTab(self.tabs.indexOf(self.status_page))
+
+    def ensure_status_page(self) -> StatusPage | None:
+        if not self.exchange.on_synthesis_side:
+            return None
+        if self.status_page is None:
+            from ui.status_page import StatusPage
+
+            self.status_page = StatusPage()
+            self.status_page.departmentActivated.connect(self.show_department)
+            self.status_page.refreshRequested.connect(self.exchange.refresh_status)
+        if self.tabs.indexOf(self.status_page) < 0:
+            self.tabs.addTab(self.status_page, "Tình hình nộp")
+        return self.status_page
+
+    def show_department(self, code: str) -> None:
+        """The entry grid, filtered to one phòng's rows (from a double click in *Tình hình nộp*)."""
+        self.tabs.setCurrentWidget(self.entry_page)
+        found = self.entry_page.department.findData(code)
+        if found < 0:
+            self.show_message(f"Phòng {code} không có trong bộ lọc của bảng nhập số liệu")
+            return
+        self.entry_page.department.setCurrentIndex(found)
+
+    # ---- files dropped on the window: the synthesis office takes them in -----------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.exchange.accepts_drop(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self.exchange.accepts_drop(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if self.exchange.drop(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
 
     # ---- overview and printing (built by their own modules, loaded when first used) -----------
 
     def _on_tab_changed(self, _index: int) -> None:
         if self.tabs.currentWidget() is self.overview_page:
             self._refresh_dashboard()
+        elif self.status_page is not None and self.tabs.currentWidget() is self.status_page:
+            self.exchange.refresh_status_if_shown()
 
     def _on_evaluation(self, evaluation: Evaluation) -> None:
         self._dashboard_stale = True

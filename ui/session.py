@@ -8,6 +8,7 @@ painted before any of it starts.
 Which user and year, in order: the command line (``--role``, ``--year``, ``--period``), then
 the remembered choice, then for the year the newest one whose table already has figures
 for the period (2020 in the demo: the 2021 table has targets only), else the newest table.
+A phòng's database (made from its setup file) opens as that phòng and no one else.
 """
 
 from __future__ import annotations
@@ -36,7 +37,13 @@ class Opened:
     years: list[int]
     user: str
     demo_installed: bool = False
+    owner: Department | None = None  # the phòng a phòng's database belongs to; None: the synthesis office's
     _rows: dict[tuple[int, PeriodKind], list[RowInput]] = field(default_factory=dict, repr=False)
+
+    @property
+    def choosable(self) -> list[Department]:
+        """The phòng the chooser offers: all of them, or on a phòng's database that phòng alone."""
+        return [self.owner] if self.owner is not None else list(self.departments)
 
     def department_name(self, code: str) -> str:
         for department in self.departments:
@@ -73,6 +80,7 @@ class StartResult:
 def open_store(options: AppOptions, job: Job | None = None) -> Opened:
     """Open (or create) the database; a database without any indicator gets the demo."""
     from db import audit, tables
+    from db.roles import database_role
     from db.schema import open_database
 
     if job is not None:
@@ -86,7 +94,8 @@ def open_store(options: AppOptions, job: Job | None = None) -> Opened:
 
         install_demo(db)
         installed = True
-    return Opened(db, tables.departments(db), tables.years(db), audit.current_user(), installed)
+    owner = database_role(db).department
+    return Opened(db, tables.departments(db), tables.years(db), audit.current_user(), installed, owner)
 
 
 def default_year(opened: Opened, period: PeriodKind) -> int | None:
@@ -98,6 +107,8 @@ def default_year(opened: Opened, period: PeriodKind) -> int | None:
 
 
 def role_codes(opened: Opened) -> list[str]:
+    if opened.owner is not None:
+        return [opened.owner.code]
     return [SYNTHESIS_ROLE, *(department.code for department in opened.departments)]
 
 
@@ -113,6 +124,16 @@ def match_role(opened: Opened, role: str) -> str | None:
 def unknown_role_message(opened: Opened, role: str) -> str:
     valid = [f"{SYNTHESIS_ROLE} (Văn phòng tổng hợp)"] + [f"{d.code} ({d.name})" for d in opened.departments]
     return f"Không có phòng nào mã «{role}».\n\nCác mã hợp lệ:\n" + "\n".join(f"• {item}" for item in valid)
+
+
+def other_role_message(opened: Opened, role: str) -> str:
+    assert opened.owner is not None
+    owner = f"{opened.owner.name} ({opened.owner.code})"
+    return (
+        f"Cơ sở dữ liệu {opened.db.label} là của {owner}, được tạo từ tệp thiết lập của phòng: "
+        f"chỉ mở được với vai trò {owner}, không mở được với vai trò «{role}».\n\n"
+        "Để làm việc với vai trò khác, hãy mở cơ sở dữ liệu của vai trò đó (--db)."
+    )
 
 
 def unknown_year_message(opened: Opened, year: int) -> str:
@@ -142,10 +163,16 @@ def resolve(opened: Opened, options: AppOptions, remembered: Choice | None) -> t
     if options.role:
         role = match_role(opened, options.role)
         if role is None:
-            problem = unknown_role_message(opened, options.role)
+            if opened.owner is not None:
+                problem = other_role_message(opened, options.role)
+            else:
+                problem = unknown_role_message(opened, options.role)
+    elif opened.owner is not None:
+        role = opened.owner.code  # whatever was chosen last on another database
     elif remembered is not None:
         role = match_role(opened, remembered.role)
-    proposal = Choice(role or (remembered.role if remembered else SYNTHESIS_ROLE), year, period)
+    fallback = opened.owner.code if opened.owner is not None else SYNTHESIS_ROLE
+    proposal = Choice(role or (remembered.role if remembered and opened.owner is None else fallback), year, period)
     if problem or role is None:
         return None, problem, proposal
     return Choice(role, year, period), "", proposal

@@ -67,6 +67,22 @@ class SettingsStore:
         self._settings.setValue("session/period", choice.period.value)
         self._settings.sync()
 
+    def database(self) -> str:
+        """The database file the app opened last by the user's choice (a phòng's, after its setup), or ``""``."""
+        return str(self._settings.value("session/database", "", str) or "")
+
+    def save_database(self, path: str) -> None:
+        self._settings.setValue("session/database", path)
+        self._settings.sync()
+
+    def exchange_folder(self) -> str:
+        """Where exchange files were last read or written (a USB stick, a mail folder), or ``""``."""
+        return str(self._settings.value("exchange/folder", "", str) or "")
+
+    def save_exchange_folder(self, folder: str) -> None:
+        self._settings.setValue("exchange/folder", folder)
+        self._settings.sync()
+
     def window_geometry(self) -> QByteArray | None:
         value = self._settings.value("window/geometry")
         return value if isinstance(value, QByteArray) and not value.isEmpty() else None

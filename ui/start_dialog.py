@@ -31,14 +31,20 @@ class StartDialog(QDialog):
         years: Sequence[int],
         current: Choice | None = None,
         parent: QWidget | None = None,
+        *,
+        allow_synthesis: bool = True,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("bkdesk — chọn người dùng và kỳ báo cáo")
-        intro = QLabel("Chọn đơn vị của bạn và kỳ báo cáo. Lựa chọn được ghi nhớ cho lần mở sau.")
+        if allow_synthesis:
+            intro = QLabel("Chọn đơn vị của bạn và kỳ báo cáo. Lựa chọn được ghi nhớ cho lần mở sau.")
+        else:  # a phòng's own database: it opens as that phòng only
+            intro = QLabel("Cơ sở dữ liệu này là của phòng bạn. Chọn năm và kỳ báo cáo.")
         intro.setWordWrap(True)
 
         self.role = QComboBox()
-        self.role.addItem(SYNTHESIS_LABEL, SYNTHESIS_ROLE)
+        if allow_synthesis:
+            self.role.addItem(SYNTHESIS_LABEL, SYNTHESIS_ROLE)
         for department in departments:
             self.role.addItem(f"{department.name} ({department.code})", department.code)
         self.role.setMinimumContentsLength(32)

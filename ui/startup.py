@@ -10,6 +10,7 @@ This module is imported before the first paint: it imports Qt and nothing heavy.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
@@ -50,14 +51,30 @@ class AppController(QObject):
         self.is_ready = False
         # Message boxes go through here, so tests can read them instead of a user.
         self.warn: Callable[[str], None] = self._warn
+        self._forget_choice = False
+        self._remember_database = ""  # saved once it has opened: a file that fails is not opened next time
         window.firstPainted.connect(self._after_first_paint)
         window.changeSessionRequested.connect(self.choose)
+        window.reopenRequested.connect(self.reopen)
+
+    def _database_options(self) -> AppOptions:
+        """Without ``--db``/``--db-url``: the database the user last switched to (a phòng's), if it is still there."""
+        options = self.options
+        if options.db is not None or options.db_url is not None:
+            return options
+        remembered = self.settings.database()
+        if remembered and Path(remembered).is_file():
+            return options._replace(db=remembered)
+        return options
 
     def start(self) -> None:
         """Start opening the database now, in a worker, while the window gets painted."""
         if self.worker is not None or self.opened is not None:
             return
-        options, remembered = self.options, self.settings.raw_choice()
+        options, remembered = self._database_options(), self.settings.raw_choice()
+        if self._forget_choice:  # a choice made on another database means nothing here
+            remembered = ("", 0, "")
+            self._forget_choice = False
 
         def task(job: Job) -> Any:
             from ui.session import start_task
@@ -88,6 +105,7 @@ class AppController(QObject):
 
     def _failed(self, message: str) -> None:
         self.worker = None
+        self._remember_database = ""
         self.window.show_failure(message)
         self.failed.emit(message)
         self.warn(message)
@@ -95,6 +113,9 @@ class AppController(QObject):
     def _started(self, result: Any) -> None:
         self.worker = None
         self.opened = result.opened
+        if self._remember_database:
+            self.settings.save_database(self._remember_database)
+            self._remember_database = ""
         self.window.set_database(result.opened.db.label)
         if result.opened.demo_installed:
             self.window.show_message("Cơ sở dữ liệu mới: đã nạp dữ liệu mẫu Bắc Kạn 2020")
@@ -118,7 +139,13 @@ class AppController(QObject):
         context = self.window.context
         if proposal is None and context is not None:
             proposal = Choice(context.role, context.year, context.period)
-        dialog = StartDialog(self.opened.departments, self.opened.years, proposal, self.window)
+        dialog = StartDialog(
+            self.opened.choosable,
+            self.opened.years,
+            proposal,
+            self.window,
+            allow_synthesis=self.opened.owner is None,
+        )
         self.window.show_waiting("Hãy chọn người dùng và kỳ báo cáo.")
         if self.window.run_dialog(dialog) != QDialog.DialogCode.Accepted:
             if self.window.context is None:  # first start without a choice: nothing to show
@@ -145,6 +172,23 @@ class AppController(QObject):
         if trace.quit_after_ready():
             QTimer.singleShot(0, self.window.close)
         QTimer.singleShot(0, _install_crash_log)
+
+    def reopen(self, database: str, role: str, year: int) -> None:
+        """Open another database file (a phòng's, just set up) in this window; it is remembered for next time.
+
+        With a ``role`` and ``year`` it opens straight as that; without, the chooser asks.
+        """
+        if self.worker is not None and self.worker.is_running:
+            return
+        self.window.commit_open_editor()
+        self.window.statusBar().clearMessage()  # what it said was about the other database
+        if self.opened is not None:
+            self.opened.db.dispose()
+            self.opened = None
+        self.options = self.options._replace(db=database, db_url=None, role=role or None, year=year or None)
+        self._forget_choice = not role
+        self._remember_database = database
+        self.start()
 
     def shutdown(self) -> None:
         """Let a running task finish (it may be writing), then close the database."""

@@ -59,7 +59,9 @@ def test_title_status_bar_and_menus(kt_window: MainWindow, demo_db: Database) ->
     assert str(demo_db.path) in kt_window.database_label.text()
     menus = [action.text() for action in kt_window.menuBar().actions()]
     assert menus == ["&Tệp", "&Sửa", "&Chỉ tiêu", "T&rao đổi"]
-    assert kt_window.exchange_menu.actions() == []
+    # The synthesis office's database opened as a phòng: neither side's exchange actions, only the setup file.
+    enabled = [a.text() for a in kt_window.exchange_menu.actions() if a.isEnabled() and not a.isSeparator()]
+    assert enabled == ["Mở tệp thiết lập…", "Mở cơ sở dữ liệu khác…"]
     assert kt_window.change_session_action.text() == "Đổi người dùng / kỳ báo cáo…"
     assert kt_window.print_action.shortcut().toString() == "Ctrl+P"
     assert not kt_window.override_action.isVisible()  # only the synthesis office overrides

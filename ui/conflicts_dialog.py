@@ -1,0 +1,230 @@
+"""*Xung đột số liệu*: values both sides changed from the same base, for a person to decide, with a reason.
+
+The dialog gets its two services as functions (list the open conflicts, resolve one),
+so it is built and tested without the rest of the window; every decision goes through
+:func:`db.conflicts.resolve_conflict`, which writes the value and the audit record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bkdesk.exchange.times import local_text
+from bkdesk.text import clean
+
+if TYPE_CHECKING:
+    from db.conflicts import ConflictView, Keep, Resolution
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+Loader = Callable[[], "list[ConflictView]"]
+Resolver = Callable[[int, "Keep", str], "Resolution"]
+
+HEADINGS = ("Phòng", "Chỉ tiêu", "Nội dung", "Số gốc", "Số hiện tại", "Số mới nhận", "Tệp", "Thời gian nhận")
+PHONG, INDICATOR, FIELD, BASE, CURRENT, INCOMING, FILE, TIME = range(len(HEADINGS))
+EMPTY = "(trống)"
+
+
+def _shown(text: str) -> str:
+    return text if text else EMPTY
+
+
+class ConflictsModel(QAbstractTableModel):
+    """The open conflicts, one per row, as :func:`db.conflicts.list_conflicts` gives them."""
+
+    def __init__(self, conflicts: Sequence[ConflictView] = (), parent: Any = None) -> None:
+        super().__init__(parent)
+        self._conflicts: list[ConflictView] = list(conflicts)
+
+    @property
+    def conflicts(self) -> list[ConflictView]:
+        return list(self._conflicts)
+
+    def set_conflicts(self, conflicts: Sequence[ConflictView]) -> None:
+        self.beginResetModel()
+        self._conflicts = list(conflicts)
+        self.endResetModel()
+
+    def conflict(self, row: int) -> ConflictView:
+        return self._conflicts[row]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
+        return 0 if parent.isValid() else len(self._conflicts)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADINGS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADINGS[section] if 0 <= section < len(HEADINGS) else None
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._conflicts):
+            return None
+        conflict = self._conflicts[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(conflict, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(conflict, index.column())
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (BASE, CURRENT, INCOMING):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _text(self, c: ConflictView, column: int) -> str:
+        if column == PHONG:
+            return c.department_code
+        if column == INDICATOR:
+            return f"{c.indicator_code} {c.indicator_name}"
+        if column == FIELD:
+            return f"{c.field_label} ({c.kind.label.lower()})"
+        if column == BASE:
+            return _shown(c.base)
+        if column == CURRENT:
+            return _shown(c.current)
+        if column == INCOMING:
+            return _shown(c.incoming)
+        if column == FILE:
+            return c.file_name
+        return local_text(c.created_at)
+
+    def _tooltip(self, c: ConflictView, column: int) -> str:
+        if column == PHONG:
+            return c.department_name
+        if column == CURRENT and c.current != c.local:
+            return f"{_shown(c.current)}\nLúc nhận tệp, văn phòng tổng hợp có: {_shown(c.local)}"
+        if column == FILE:
+            origin = f"số thứ tự {c.sequence}" if c.sequence is not None else "biểu mẫu Excel chưa ký"
+            return f"{c.file_name} ({origin})"
+        return self._text(c, column)
+
+
+class ConflictsDialog(QDialog):
+    """``resolved`` is emitted after each decision, so the window can refresh what depends on it."""
+
+    resolved = Signal()
+
+    def __init__(self, year: int, load: Loader, resolve: Resolver, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Xung đột số liệu năm {year}")
+        self.resize(1180, 440)
+        self._load = load
+        self._resolve = resolve
+        self.decisions = 0
+        self.warn: Callable[[str], None] = self._warn
+
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.model = ConflictsModel(parent=self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(INDICATOR, QHeaderView.ResizeMode.Stretch)
+
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Lý do (bắt buộc, ghi vào lịch sử), ví dụ: theo công văn của phòng ngày …")
+        self.keep_local = QPushButton("Giữ số hiện tại")
+        self.keep_local.setToolTip("Giữ số đang có ở văn phòng tổng hợp; số trong tệp của phòng bị bỏ qua")
+        self.keep_incoming = QPushButton("Lấy số mới nhận")
+        self.keep_incoming.setToolTip("Ghi số trong tệp của phòng thay cho số đang có")
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+
+        decide = QHBoxLayout()
+        decide.addWidget(QLabel("Lý do:"))
+        decide.addWidget(self.reason, 1)
+        decide.addWidget(self.keep_local)
+        decide.addWidget(self.keep_incoming)
+        buttons = QDialogButtonBox(self)
+        buttons.addButton("Đóng", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(decide)
+        layout.addWidget(self.outcome)
+        layout.addWidget(buttons)
+
+        self.reason.textChanged.connect(self._update_buttons)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.keep_local.clicked.connect(lambda: self._decide(local=True))
+        self.keep_incoming.clicked.connect(lambda: self._decide(local=False))
+        self.reload()
+
+    def reason_text(self) -> str:
+        return clean(self.reason.text())
+
+    def selected_rows(self) -> list[int]:
+        return sorted(index.row() for index in self.table.selectionModel().selectedRows())
+
+    def reload(self, select_row: int = 0) -> None:
+        self.model.set_conflicts(self._load())
+        count = self.model.rowCount()
+        if count:
+            self.intro.setText(
+                f"{count} xung đột chưa giải quyết. Phòng và văn phòng tổng hợp cùng sửa một giá trị từ cùng một "
+                "số gốc; bkdesk giữ số hiện tại cho đến khi có người quyết định. Chọn một hay nhiều dòng, ghi lý "
+                "do, rồi chọn giữ số nào."
+            )
+            self.table.selectRow(min(select_row, count - 1))
+        else:
+            self.intro.setText("Không còn xung đột số liệu nào chưa giải quyết.")
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        ready = bool(self.reason_text()) and bool(self.selected_rows())
+        self.keep_local.setEnabled(ready)
+        self.keep_incoming.setEnabled(ready)
+
+    def _decide(self, *, local: bool) -> None:
+        from db.conflicts import Keep
+        from db.errors import StoreError
+
+        rows = self.selected_rows()
+        reason = self.reason_text()
+        if not rows or not reason:
+            return
+        keep = Keep.LOCAL if local else Keep.INCOMING
+        done = []
+        for row in rows:
+            conflict = self.model.conflict(row)
+            try:
+                result = self._resolve(conflict.id, keep, reason)
+            except StoreError as exc:
+                self.warn(f"Không giải quyết được xung đột {conflict.indicator_code}: {exc.message}")
+                break
+            kept = _shown(result.kept)
+            done.append(f"{conflict.indicator_code}: {'giữ số hiện tại' if local else 'lấy số mới nhận'} «{kept}»")
+        if done:
+            self.decisions += len(done)
+            self.outcome.setText("Đã giải quyết — " + "; ".join(done) + ".")
+            self.reload(rows[0])
+            self.resolved.emit()
+
+    def _warn(self, text: str) -> None:
+        from ui.dialog_buttons import warn
+
+        warn(self, "Xung đột số liệu", text)

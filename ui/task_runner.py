@@ -1,0 +1,109 @@
+"""One exchange task at a time off the GUI thread, behind a progress dialog that can cancel it.
+
+The dialog appears only when the task outlasts a short delay (a small file is written
+before anyone could read the dialog); a task the user may stop shows "Hủy". Exactly one
+of ``on_finished(result)``, ``on_failed(message)`` or ``on_cancelled()`` follows, on the
+GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from ui.workers import Job, Worker
+
+Task = Callable[[Job], Any]
+SHOW_AFTER_MS = 400
+
+
+class TaskRunner(QObject):
+    busyChanged = Signal(bool)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._window = parent
+        self._worker: Worker | None = None
+        self._progress: QProgressDialog | None = None
+        self._outcome: tuple[Callable[..., None] | None, tuple[Any, ...]] = (None, ())
+
+    @property
+    def busy(self) -> bool:
+        return self._worker is not None
+
+    @property
+    def progress_dialog(self) -> QProgressDialog | None:
+        return self._progress
+
+    def run(
+        self,
+        title: str,
+        label: str,
+        task: Task,
+        on_finished: Callable[[Any], None],
+        on_failed: Callable[[str], None],
+        *,
+        cancellable: bool = False,
+        on_cancelled: Callable[[], None] | None = None,
+    ) -> Worker:
+        from PySide6.QtCore import Qt  # its enums cost a moment to load: not before the first paint
+
+        if self._worker is not None:
+            raise RuntimeError("an exchange task is already running")
+        worker = Worker(task)
+        progress = QProgressDialog(label, "Hủy" if cancellable else "", 0, 0, self._window)
+        if not cancellable:
+            progress.setCancelButton(None)
+        progress.setWindowTitle(title)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(SHOW_AFTER_MS)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.setMinimumWidth(420)
+        progress.canceled.connect(self.cancel)
+        progress.setValue(0)  # starts the clock of minimumDuration
+        worker.progress.connect(self._on_progress)
+        worker.status.connect(progress.setLabelText)
+        # The outcome is handed over once the runner is free again, so it may start the next task.
+        worker.finished.connect(lambda result: self._keep(on_finished, result))
+        worker.failed.connect(lambda message: self._keep(on_failed, message))
+        worker.cancelled.connect(lambda: self._keep(on_cancelled))
+        worker.done.connect(self._on_done)
+        self._worker = worker
+        self._progress = progress
+        self.busyChanged.emit(True)
+        worker.start()
+        return worker
+
+    def cancel(self) -> None:
+        """Ask the task to stop at its next safe point (between two files)."""
+        if self._worker is not None:
+            self._worker.cancel()
+            if self._progress is not None:
+                self._progress.setLabelText("Đang dừng sau tệp đang xử lý…")
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if self._progress is None:
+            return
+        if self._progress.maximum() != total:
+            self._progress.setMaximum(total)
+        self._progress.setValue(min(done, total))
+
+    def _keep(self, callback: Callable[..., None] | None, *args: Any) -> None:
+        self._outcome = (callback, args)
+
+    def _on_done(self) -> None:
+        if self._progress is not None:
+            self._progress.reset()
+            self._progress.hide()
+            self._progress.deleteLater()
+        self._progress = None
+        self._worker = None
+        callback, args = self._outcome
+        self._outcome = (None, ())
+        self.busyChanged.emit(False)
+        if callback is not None:
+            callback(*args)
