@@ -113,7 +113,10 @@ def parse_quantity(text: object) -> Quantity:
 
 @lru_cache(maxsize=65536)
 def _parse_raw(text: str) -> Quantity:
-    # Keyed on the raw text, so a table evaluated again skips the clean-up too.
+    # Keyed on the raw text, so a table evaluated again skips the clean-up too. A stored
+    # figure is mostly a plain number already clean: it goes straight to the fast path.
+    if _PLAIN_NUMBER.fullmatch(text):
+        return _plain(text)
     return _parse(clean(text))
 
 
