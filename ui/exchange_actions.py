@@ -46,7 +46,7 @@ class ExchangeActions(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.runner = TaskRunner(window)
+        self.runner = TaskRunner(window, stopping_text="Đang dừng sau tệp đang xử lý…")
         self.state = ExchangeState()
         self._status_worker: Worker | None = None
         self._status_again = False

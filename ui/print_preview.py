@@ -9,6 +9,7 @@ the Excel version, or turns the page to landscape (which writes the PDF again).
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +33,13 @@ from ui.context import AppContext
 from ui.dialog_buttons import close_only, warn
 from ui.report_job import (
     ReportData,
-    ReportRunner,
     copy_file_task,
     load_report_data,
     print_pdf_task,
     write_pdf_task,
     write_xlsx_task,
 )
+from ui.task_runner import Task, TaskRunner
 from ui.workers import Job
 
 ZOOM_STEP = 1.25
@@ -63,7 +64,7 @@ class PrintPreviewDialog(QDialog):
         self._closed = False
         self._save_dir = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
         self._printer: QPrinter | None = None
-        self.runner = ReportRunner(self)
+        self.runner = TaskRunner(self)
         self.runner.busyChanged.connect(self._update_actions)
 
         self.document = QPdfDocument(self)
@@ -185,9 +186,7 @@ class PrintPreviewDialog(QDialog):
             return data, write_pdf_task(data, target, landscape=landscape)(job), landscape
 
         self.status.setText("Đang tạo biểu…")
-        self.runner.run(
-            "Đang tạo biểu PDF…", task, self._generated, self._generation_failed, self._generation_cancelled
-        )
+        self._run("Đang tạo biểu PDF…", task, self._generated, self._generation_failed, self._generation_cancelled)
 
     def _generated(self, result: tuple[ReportData, Path, bool]) -> None:
         data, path, landscape = result
@@ -248,19 +247,29 @@ class PrintPreviewDialog(QDialog):
         self._save_dir = target.parent
         return target
 
+    def _run(
+        self,
+        label: str,
+        task: Task,
+        on_finished: Callable[[Any], None],
+        on_failed: Callable[[str], None],
+        on_cancelled: Callable[[], None] | None = None,
+    ) -> None:
+        self.runner.run("In biểu", label, task, on_finished, on_failed, cancellable=True, on_cancelled=on_cancelled)
+
     def save_pdf(self) -> None:
         if self._pdf is None or self.runner.busy:
             return
         target = self._ask_target("Lưu biểu PDF", ".pdf", "Tệp PDF (*.pdf)")
         if target is not None:
-            self.runner.run("Đang lưu tệp PDF…", copy_file_task(self._pdf, target), self._saved, self._save_failed)
+            self._run("Đang lưu tệp PDF…", copy_file_task(self._pdf, target), self._saved, self._save_failed)
 
     def save_xlsx(self) -> None:
         if self._data is None or self.runner.busy:
             return
         target = self._ask_target("Lưu biểu Excel", ".xlsx", "Tệp Excel (*.xlsx)")
         if target is not None:
-            self.runner.run(
+            self._run(
                 "Đang ghi tệp Excel…",
                 write_xlsx_task(self._data, target),
                 self._saved,
@@ -294,7 +303,7 @@ class PrintPreviewDialog(QDialog):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self._printer = printer
-        self.runner.run(
+        self._run(
             "Đang in biểu…",
             print_pdf_task(self._pdf, printer),
             self._printed,

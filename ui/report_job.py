@@ -16,17 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRect, QRectF, QSize, QThreadPool, Signal
+from PySide6.QtCore import QRect, QRectF, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from bkdesk.catalogue import PeriodKind
 from bkdesk.evaluation import Evaluation
 from bkdesk.reports import ReportCancelled, ReportSettings
 from bkdesk.reports.output import output_stream
-from ui.workers import Cancelled, Job, Worker
+from ui.workers import Cancelled, Job
 
 if TYPE_CHECKING:
     from db.database import Database
@@ -239,97 +238,3 @@ def _paint_page(document: QPdfDocument, page: int, painter: QPainter, printer: Q
         image = document.render(page, QSize(size.width(), height), options)
         target = QRectF(0, top * to_device, size.width() * to_device, height * to_device)
         painter.drawImage(target, image)
-
-
-class ReportRunner(QObject):
-    """Runs one report task at a time on its own thread, behind a cancellable progress dialog.
-
-    The runner owns its thread pool so the window can wait for its own task (and only
-    that) before removing the files the task writes into.
-    """
-
-    busyChanged = Signal(bool)
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self._window = parent
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._worker: Worker | None = None
-        self._progress: QProgressDialog | None = None
-
-    @property
-    def busy(self) -> bool:
-        return self._worker is not None
-
-    @property
-    def worker(self) -> Worker | None:
-        return self._worker
-
-    @property
-    def progress_dialog(self) -> QProgressDialog | None:
-        return self._progress
-
-    def run(
-        self,
-        label: str,
-        task: Task,
-        on_finished: Callable[[Any], None],
-        on_failed: Callable[[str], None],
-        on_cancelled: Callable[[], None] | None = None,
-    ) -> Worker:
-        """Start ``task``; exactly one of the three callbacks follows on the GUI thread."""
-        if self._worker is not None:
-            raise RuntimeError("a report task is already running")
-        worker = Worker(task)
-        progress = QProgressDialog(label, "Hủy", 0, 0, self._window)
-        progress.setWindowTitle("In biểu")
-        progress.setMinimumDuration(400)
-        progress.setAutoClose(False)
-        progress.setAutoReset(False)
-        progress.setMinimumWidth(380)
-        progress.canceled.connect(self.cancel)
-        progress.setValue(0)  # starts the clock: the dialog appears only if the task outlasts minimumDuration
-        worker.progress.connect(self._on_progress)
-        worker.status.connect(progress.setLabelText)
-        worker.finished.connect(on_finished)
-        worker.failed.connect(on_failed)
-        if on_cancelled is not None:
-            worker.cancelled.connect(on_cancelled)
-        worker.done.connect(self._on_done)
-        self._worker = worker
-        self._progress = progress
-        self.busyChanged.emit(True)
-        worker.start(self._pool)
-        return worker
-
-    def cancel(self) -> None:
-        """Ask the running task to stop; it stops at its next check and leaves no file."""
-        if self._worker is not None:
-            self._worker.cancel()
-            if self._progress is not None:
-                self._progress.setLabelText("Đang dừng…")
-
-    def shut_down(self) -> None:
-        """Stop the running task and wait for its thread, before its files are removed."""
-        self.cancel()
-        self._pool.waitForDone()
-        if self._worker is not None:
-            # Deliver the task's outcome now, while the window and its dialogs still exist.
-            QCoreApplication.sendPostedEvents(self._worker)
-
-    def _on_progress(self, done: int, total: int) -> None:
-        if self._progress is None:
-            return
-        if self._progress.maximum() != total:
-            self._progress.setMaximum(total)
-        self._progress.setValue(min(done, total))
-
-    def _on_done(self) -> None:
-        if self._progress is not None:
-            self._progress.reset()
-            self._progress.hide()
-            self._progress.deleteLater()
-        self._progress = None
-        self._worker = None
-        self.busyChanged.emit(False)

@@ -1,9 +1,11 @@
-"""One exchange task at a time off the GUI thread, behind a progress dialog that can cancel it.
+"""One long task at a time off the GUI thread, behind a progress dialog that can cancel it.
 
-The dialog appears only when the task outlasts a short delay (a small file is written
-before anyone could read the dialog); a task the user may stop shows "Hủy". Exactly one
-of ``on_finished(result)``, ``on_failed(message)`` or ``on_cancelled()`` follows, on the
-GUI thread.
+Used by the offline exchange and by the print preview. The dialog appears only when the
+task outlasts a short delay (a small file is written before anyone could read the
+dialog); a task the user may stop shows "Hủy". Exactly one of ``on_finished(result)``,
+``on_failed(message)`` or ``on_cancelled()`` follows, on the GUI thread. The runner owns
+its thread pool, so its owner can wait for its own task (and only that) before removing
+the files the task writes into.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ui.workers import Job, Worker
@@ -23,9 +25,12 @@ SHOW_AFTER_MS = 400
 class TaskRunner(QObject):
     busyChanged = Signal(bool)
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, *, stopping_text: str = "Đang dừng…") -> None:
         super().__init__(parent)
         self._window = parent
+        self._stopping_text = stopping_text
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
         self._worker: Worker | None = None
         self._progress: QProgressDialog | None = None
         self._outcome: tuple[Callable[..., None] | None, tuple[Any, ...]] = (None, ())
@@ -33,6 +38,10 @@ class TaskRunner(QObject):
     @property
     def busy(self) -> bool:
         return self._worker is not None
+
+    @property
+    def worker(self) -> Worker | None:
+        return self._worker
 
     @property
     def progress_dialog(self) -> QProgressDialog | None:
@@ -52,7 +61,7 @@ class TaskRunner(QObject):
         from PySide6.QtCore import Qt  # its enums cost a moment to load: not before the first paint
 
         if self._worker is not None:
-            raise RuntimeError("an exchange task is already running")
+            raise RuntimeError("a task is already running")
         worker = Worker(task)
         progress = QProgressDialog(label, "Hủy" if cancellable else "", 0, 0, self._window)
         if not cancellable:
@@ -75,15 +84,23 @@ class TaskRunner(QObject):
         self._worker = worker
         self._progress = progress
         self.busyChanged.emit(True)
-        worker.start()
+        worker.start(self._pool)
         return worker
 
     def cancel(self) -> None:
-        """Ask the task to stop at its next safe point (between two files)."""
+        """Ask the task to stop at its next safe point."""
         if self._worker is not None:
             self._worker.cancel()
             if self._progress is not None:
-                self._progress.setLabelText("Đang dừng sau tệp đang xử lý…")
+                self._progress.setLabelText(self._stopping_text)
+
+    def shut_down(self) -> None:
+        """Stop the running task and wait for its thread, before its files are removed."""
+        self.cancel()
+        self._pool.waitForDone()
+        if self._worker is not None:
+            # Deliver the task's outcome now, while the window and its dialogs still exist.
+            QCoreApplication.sendPostedEvents(self._worker)
 
     def _on_progress(self, done: int, total: int) -> None:
         if self._progress is None:
