@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from bkdesk.exchange.times import local_text
 from bkdesk.text import clean
+from ui.record_model import RecordTableModel
 
 if TYPE_CHECKING:
     from db.conflicts import ConflictView, Keep, Resolution
@@ -44,40 +45,25 @@ def _shown(text: str) -> str:
     return text if text else EMPTY
 
 
-class ConflictsModel(QAbstractTableModel):
+class ConflictsModel(RecordTableModel):
     """The open conflicts, one per row, as :func:`db.conflicts.list_conflicts` gives them."""
 
-    def __init__(self, conflicts: Sequence[ConflictView] = (), parent: Any = None) -> None:
-        super().__init__(parent)
-        self._conflicts: list[ConflictView] = list(conflicts)
+    HEADINGS = HEADINGS
 
     @property
     def conflicts(self) -> list[ConflictView]:
-        return list(self._conflicts)
+        return self.records
 
     def set_conflicts(self, conflicts: Sequence[ConflictView]) -> None:
-        self.beginResetModel()
-        self._conflicts = list(conflicts)
-        self.endResetModel()
+        self.set_records(conflicts)
 
     def conflict(self, row: int) -> ConflictView:
-        return self._conflicts[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
-        return 0 if parent.isValid() else len(self._conflicts)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADINGS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADINGS[section] if 0 <= section < len(HEADINGS) else None
-        return None
+        return self.record(row)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._conflicts):
+        conflict = self.record_at(index)
+        if conflict is None:
             return None
-        conflict = self._conflicts[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(conflict, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:

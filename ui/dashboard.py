@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +25,7 @@ from bkdesk.evaluation import EvaluatedRow, Evaluation
 from bkdesk.numbers import format_number, format_percent
 from bkdesk.summary import group_name
 from bkdesk.verdicts import Verdict
+from ui.record_model import RecordTableModel
 from ui.styles import VERDICT_COLOURS
 from ui.verdict_chart import VerdictChart
 
@@ -33,44 +34,26 @@ CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
-class NotAchievedModel(QAbstractTableModel):
+class NotAchievedModel(RecordTableModel):
     """The summary's indicators not achieved, one per row, as the report lists them."""
 
     GROUP, STT, NAME, UNIT, TARGET, ESTIMATE, PCT_PLAN = range(7)
     HEADINGS = ("Nhóm", "STT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch", "Ước thực hiện", "% KH")
     NUMERIC = frozenset({TARGET, ESTIMATE, PCT_PLAN})
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[EvaluatedRow, ...] = ()
-
     def set_rows(self, rows: tuple[EvaluatedRow, ...]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
+        self.set_records(rows)
 
     def row_at(self, row: int) -> EvaluatedRow:
-        return self._rows[row]
+        return self.record(row)
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
-        return 0 if parent.isValid() else len(self.HEADINGS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADINGS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADINGS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return self._alignment(section)
-        return None
+    def heading_alignment(self, section: int) -> Any:
+        return self._alignment(section)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = self.record_at(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
@@ -150,7 +133,7 @@ class DashboardWidget(QWidget):
         chart_title = QLabel("Kết quả theo nhóm chỉ tiêu")
         chart_title.setFont(section_font)
 
-        self.model = NotAchievedModel(self)
+        self.model = NotAchievedModel(parent=self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setAccessibleName("Danh sách chỉ tiêu chưa đạt")

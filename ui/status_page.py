@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from bkdesk.evaluation import ratio
 from bkdesk.exchange.times import local_text
 from bkdesk.numbers import format_percent
+from ui.record_model import RecordTableModel
 
 if TYPE_CHECKING:
     from bkdesk.catalogue import PeriodKind
@@ -64,41 +65,26 @@ def signed_text(line: DepartmentStatus) -> str:
     return "Có" if line.signed else "Không"
 
 
-class StatusModel(QAbstractTableModel):
-    def __init__(self, lines: Sequence[DepartmentStatus] = (), parent: Any = None) -> None:
-        super().__init__(parent)
-        self._lines: list[DepartmentStatus] = list(lines)
+class StatusModel(RecordTableModel):
+    HEADINGS = HEADINGS
 
     @property
     def lines(self) -> list[DepartmentStatus]:
-        return list(self._lines)
+        return self.records
 
     def set_lines(self, lines: Sequence[DepartmentStatus]) -> None:
-        self.beginResetModel()
-        self._lines = list(lines)
-        self.endResetModel()
+        self.set_records(lines)
 
     def row_of(self, code: str) -> int:
-        for row, line in enumerate(self._lines):
+        for row, line in enumerate(self._records):
             if line.code == code:
                 return row
         return -1
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
-        return 0 if parent.isValid() else len(self._lines)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADINGS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADINGS[section] if 0 <= section < len(HEADINGS) else None
-        return None
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._lines):
+        line = self.record_at(index)
+        if line is None:
             return None
-        line = self._lines[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(line, column)

@@ -1,0 +1,58 @@
+"""A read-only table of plain records, one per row: the part every list model shares.
+
+Subclasses name their ``HEADINGS`` and answer ``data``; the records are the core's or
+the services' dataclasses, shown as they are (the model formats nothing itself).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class RecordTableModel(QAbstractTableModel):
+    HEADINGS: tuple[str, ...] = ()
+
+    def __init__(self, records: Sequence[Any] = (), parent: Any = None) -> None:
+        super().__init__(parent)
+        self._records: list[Any] = list(records)
+
+    @property
+    def records(self) -> list[Any]:
+        return list(self._records)
+
+    def set_records(self, records: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._records = list(records)
+        self.endResetModel()
+
+    def record(self, row: int) -> Any:
+        return self._records[row]
+
+    def record_at(self, index: AnyIndex) -> Any | None:
+        """The record of ``index``, or ``None`` for an index outside the table."""
+        if not index.isValid() or not 0 <= index.row() < len(self._records):
+            return None
+        return self._records[index.row()]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
+        return 0 if parent.isValid() else len(self._records)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
+        return 0 if parent.isValid() else len(self.HEADINGS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADINGS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADINGS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return self.heading_alignment(section)
+        return None
+
+    def heading_alignment(self, section: int) -> Any:
+        return None
