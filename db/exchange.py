@@ -75,6 +75,17 @@ def own_rows(rows: Iterable[YearRow], department: str) -> list[YearRow]:
     return [row for row in rows if row.indicator.department == department and row.takes_value]
 
 
+def department_table(session: Session, code: str, year: int) -> tuple[DepartmentRow, list[YearRow], list[YearRow]]:
+    """The phòng, ``year``'s whole table and the phòng's own rows of it; refused when it has none."""
+    require_year(session, year)
+    department = department_row(session, code)
+    rows = year_rows(session, year)
+    mine = own_rows(rows, department.code)
+    if not mine:
+        raise StoreError(f"Phòng {department.code} ({department.name}) không có chỉ tiêu nào trong biểu năm {year}")
+    return department, rows, mine
+
+
 def figures(session: Session, period: PeriodRow | None, indicator_ids: Iterable[int]) -> dict[int, ValueRow]:
     if period is None:
         return {}

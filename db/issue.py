@@ -20,20 +20,16 @@ from bkdesk.exchange import signing
 from bkdesk.exchange.setup_file import Setup, SetupRow, write_setup
 from db import audit
 from db.database import Database
-from db.errors import StoreError
 from db.exchange import (
     YearRow,
     bases,
-    department_row,
+    department_table,
     figure_of,
     figures,
     issues_of,
     last_sequence,
-    own_rows,
-    require_year,
     save_bases,
     write_file_atomically,
-    year_rows,
 )
 from db.exchange_models import IssuedSetup
 from db.models import DepartmentRow, ValueRow, utcnow
@@ -56,12 +52,7 @@ def issue_department(db: Database, code: str, year: int, out: Path, *, actor: st
     """Make the setup file for phòng ``code`` and record its public key and merge base."""
     with db.begin() as session:
         require_synthesis(session, "cấp tệp thiết lập cho phòng", db.label)
-        require_year(session, year)
-        department = department_row(session, code)
-        rows = year_rows(session, year)
-        mine = own_rows(rows, department.code)
-        if not mine:
-            raise StoreError(f"Phòng {department.code} ({department.name}) không có chỉ tiêu nào trong biểu năm {year}")
+        department, rows, mine = department_table(session, code, year)
         keep = with_ancestors((row.indicator for row in rows), (row.indicator.code for row in mine))
         included = [row for row in rows if row.indicator.code in keep]
         setup = _setup(session, department, year, included, mine, actor)

@@ -10,8 +10,7 @@ from bkdesk import __version__
 from bkdesk.catalogue import Department, PeriodKind, depth_of
 from bkdesk.exchange.template import TemplateInfo, TemplateRow, write_template
 from db.database import Database
-from db.errors import StoreError
-from db.exchange import department_row, figure_of, figures, own_rows, require_year, write_file_atomically, year_rows
+from db.exchange import department_table, figure_of, figures, write_file_atomically
 from db.models import utcnow
 from db.roles import require_synthesis
 from db.tables import find_period
@@ -29,12 +28,7 @@ class TemplateResult:
 def export_template(db: Database, code: str, year: int, kind: PeriodKind, out: Path) -> TemplateResult:
     with db.read() as session:
         require_synthesis(session, "xuất biểu mẫu Excel cho phòng", db.label)
-        require_year(session, year)
-        department = department_row(session, code)
-        rows = year_rows(session, year)
-        mine = own_rows(rows, department.code)
-        if not mine:
-            raise StoreError(f"Phòng {department.code} ({department.name}) không có chỉ tiêu nào trong biểu năm {year}")
+        department, rows, mine = department_table(session, code, year)
         depths = depth_of([row.indicator for row in rows])
         stored = figures(session, find_period(session, year, kind), (row.indicator_id for row in mine))
         info = TemplateInfo(
