@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
     set_value.add_argument("value", help='giá trị theo kiểu Việt Nam, ví dụ "21.246" hoặc "95,3"; "" để xóa')
     set_value.add_argument("--note", help="ghi chú")
     set_value.add_argument("--reason", default="", help="lý do sửa (ghi vào lịch sử)")
-    set_value.add_argument("--year", type=int, help="năm (mặc định: năm mới nhất có biểu)")
+    set_value.add_argument("--year", type=int, help="năm (mặc định: năm mới nhất đã có số liệu của kỳ này)")
     add_period_option(set_value)
     add_database_options(set_value)
     set_value.set_defaults(handler=run_set_value)
@@ -69,11 +69,11 @@ def run_set_value(args: argparse.Namespace) -> int:
     from bkdesk.text import clean
     from db.audit import current_user
     from db.entry import set_value
-    from db.tables import latest_year_of
+    from db.tables import default_year_of
 
     db = open_db(args)
     code = clean(args.code)
-    year = args.year if args.year is not None else latest_year_of(db, code)
+    year = args.year if args.year is not None else default_year_of(db, code, PeriodKind(args.period))
     if year is None:
         return fail(f"chỉ tiêu {code} chưa có trong biểu năm nào", EXIT_REFUSED)
     changes = set_value(

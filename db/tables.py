@@ -157,10 +157,26 @@ def restrict_to_department(rows: Sequence[RowInput], department: str) -> list[Ro
     return [row for row in rows if row.indicator.code in keep]
 
 
-def latest_year_of(db: Database, code: str) -> int | None:
-    """The newest year whose table holds the indicator ``code``."""
+def default_year_of(db: Database, code: str, kind: PeriodKind = PeriodKind.ESTIMATE) -> int | None:
+    """The year a figure of ``code`` is entered for when none is named.
+
+    The newest year whose table holds the indicator and already has figures for the period
+    (in December the year being estimated; next year's table has only targets), else the
+    newest year whose table holds it.
+    """
     with db.read() as session:
         indicator = find_indicator(session, code)
-        return session.scalar(
-            select(TargetRow.year).where(TargetRow.indicator_id == indicator.id).order_by(TargetRow.year.desc())
+        holding = list(
+            session.scalars(
+                select(TargetRow.year).where(TargetRow.indicator_id == indicator.id).order_by(TargetRow.year.desc())
+            )
         )
+        with_figures = set(
+            session.scalars(
+                select(PeriodRow.year)
+                .join(ValueRow, ValueRow.period_id == PeriodRow.id)
+                .where(PeriodRow.kind == kind.value, ValueRow.text != "")
+                .distinct()
+            )
+        )
+    return next((year for year in holding if year in with_figures), holding[0] if holding else None)

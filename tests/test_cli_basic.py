@@ -123,3 +123,12 @@ def test_an_unexpected_failure_shows_a_message_and_logs_the_trace(tmp_path: Path
     result = run("evaluate", "--year", "2020", "--db", str(folder), env={"BKDESK_DATA_DIR": str(tmp_path / "d")})
     assert result.returncode == 1
     assert result.stderr.startswith("Lỗi: ") and "Traceback" not in result.stderr
+
+
+def test_set_value_without_a_year_enters_the_year_being_estimated(tmp_path: Path, demo_file: Path) -> None:
+    # The demo has the 2020 table with figures and the 2021 table with targets only.
+    db = tmp_path / "copy.sqlite"
+    db.write_bytes(demo_file.read_bytes())
+    result = run("set-value", "A.2", "3080", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert "A.2 năm 2020: giá trị «3.050» → «3.080»" in result.stdout
