@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from bkdesk.evaluation import RowInput
 
 HUNDRED = Decimal(100)
+# Half a unit of the last printed place: "144,55" is right within 0,005.
+_HALF_UNIT = tuple(Decimal(1).scaleb(-places) / 2 for places in range(7))
 # Names that describe a change may well be negative.
 _SIGNED_NAME_WORDS = ("tang", "giam", "chenh lech", "bien dong")
 
@@ -74,8 +76,9 @@ def _same_period_mismatch(entered: str, value: Decimal, previous: Decimal) -> li
         return []
     if reported.kind is not Kind.REACH or reported.low is None:
         return []
-    places = max(0, -int(reported.low.as_tuple().exponent))
-    tolerance = Decimal(1).scaleb(-places) / 2
+    exponent = reported.low.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    tolerance = _HALF_UNIT[places] if places < len(_HALF_UNIT) else Decimal(1).scaleb(-places) / 2
     computed = value * HUNDRED / previous
     if abs(computed - reported.low) > tolerance:
         return [

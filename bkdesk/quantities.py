@@ -182,18 +182,17 @@ def _parse_numeric(cleaned: str, lowered: str) -> Quantity:
 
 def _plain(cleaned: str) -> Quantity:
     """The common case, a plain number: no bound or word analysis, one Decimal."""
-    integer, _, fraction = cleaned.lstrip("-").partition(",")
-    digits = integer.replace(".", "")
-    if len(digits.lstrip("0")) > MAX_INTEGER_DIGITS or len(fraction) > MAX_DECIMAL_PLACES:
+    plain = cleaned.replace(".", "").replace(",", ".")
+    digits, _, fraction = plain.partition(".")
+    if len(digits.lstrip("-0")) > MAX_INTEGER_DIGITS or len(fraction) > MAX_DECIMAL_PLACES:
         try:
             parse_number(cleaned)  # raises with the message that says what is too long
         except NumberError as exc:
             raise QuantityError(cleaned, exc.message) from exc
-    number = Decimal(f"{digits}.{fraction}" if fraction else digits)
-    if cleaned.startswith("-"):
-        number = -number
+    number = Decimal(plain)
     # Already grouped, short, or with a leading zero ("01"): stored as written.
-    text = cleaned if ("." in integer or len(digits) <= 3) else canonical_number_text(cleaned)
+    short = len(digits) <= 3 or (len(digits) == 4 and digits[0] == "-")
+    text = cleaned if (short or "." in cleaned.partition(",")[0]) else canonical_number_text(cleaned)
     return Quantity(Kind.REACH, text, number, number)
 
 

@@ -88,6 +88,8 @@ def test_empty_and_no_figure_marks_are_not_entered(text: str) -> None:
         ("∞", "hữu hạn"),
         ("34-33", "số đầu của khoảng lớn hơn số cuối"),
         ("trên 1.5", "1,5"),
+        ("1" * 16, "số quá lớn"),
+        ("1,1234567", "quá nhiều chữ số thập phân"),
     ],
 )
 def test_bad_text_is_an_error_never_silently_qualitative(text: str, fragment: str) -> None:
