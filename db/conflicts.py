@@ -14,7 +14,7 @@ from bkdesk.entry import EntryError, check_reason
 from bkdesk.exchange.times import local_text
 from db import audit
 from db.database import Database
-from db.entry import _refuse_locked, write_value
+from db.entry import refuse_locked, write_value
 from db.errors import InvalidInput, StoreError
 from db.exchange_models import ConflictRow, ImportedSubmission
 from db.models import DepartmentRow, IndicatorRow, PeriodRow, ValueRow, utcnow
@@ -162,7 +162,7 @@ def resolve_conflict(db: Database, conflict_id: int, keep: Keep, reason: str, *,
         if row.status != "open":
             when = f" ngày {local_text(row.resolved_at)}" if row.resolved_at else ""
             raise StoreError(f"Xung đột #{conflict_id} đã đóng{when} ({view.status_label}); không còn gì để giải quyết")
-        _refuse_locked(period)
+        refuse_locked(period)
         source = f"giải quyết xung đột #{conflict_id} (tệp {submission.file_name})"
         changed = False
         kept = view.current if keep is Keep.LOCAL else row.incoming

@@ -36,7 +36,7 @@ class Change:
         return self.old != self.new
 
 
-def _refuse_locked(period: PeriodRow) -> None:
+def refuse_locked(period: PeriodRow) -> None:
     if period.locked:
         label = PeriodKind(period.kind).label.lower()
         reason = f" ({period.lock_reason})" if period.lock_reason else ""
@@ -93,7 +93,7 @@ def write_value(
         _in_table(session, indicator, year)
     stored = _checked(check_value, text, f"{indicator.code} {indicator.name}")
     period = prepared.period if prepared is not None else ensure_period(session, year, kind)
-    _refuse_locked(period)
+    refuse_locked(period)
     if prepared is not None:
         value = prepared.values.get(indicator.id)
     else:
@@ -184,7 +184,7 @@ def set_target(db: Database, code: str, year: int, text: str, *, actor: str, rea
         for kind in PeriodKind:
             period = session.scalar(select(PeriodRow).where(PeriodRow.year == year, PeriodRow.kind == kind.value))
             if period is not None:
-                _refuse_locked(period)
+                refuse_locked(period)
         change = Change(code, "target", target.text, stored)
         if change.changed:
             target.text = stored
@@ -218,7 +218,7 @@ def set_override(
         indicator = find_indicator(session, code)
         _in_table(session, indicator, year)
         period = ensure_period(session, year, kind)
-        _refuse_locked(period)
+        refuse_locked(period)
         existing = session.scalar(
             select(OverrideRow).where(OverrideRow.indicator_id == indicator.id, OverrideRow.period_id == period.id)
         )

@@ -32,7 +32,7 @@ from bkdesk.exchange.times import local_date, local_text
 from bkdesk.text import clean
 from db import audit
 from db.database import Database
-from db.entry import Prepared, _refuse_locked, write_value
+from db.entry import Prepared, refuse_locked, write_value
 from db.errors import StoreError
 from db.exchange import SIGNED_CHANNEL, AgreedFigure, bases, figure_of, issues_of, last_sequence, save_bases
 from db.exchange_models import ConflictRow, ImportedSubmission, ValueProvenance
@@ -267,7 +267,7 @@ def _open_period(session: Session, incoming: Incoming) -> PeriodRow:
         raise Refusal(f"năm {year} chưa có biểu chỉ tiêu ở văn phòng tổng hợp (sai năm?)")
     period = ensure_period(session, year, incoming.kind)
     try:
-        _refuse_locked(period)
+        refuse_locked(period)
     except StoreError as exc:
         raise Refusal(exc.message) from exc
     return period

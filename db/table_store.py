@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from bkdesk.catalogue import Department, Indicator, PeriodKind
 from bkdesk.tables import Table, TableLine
 from db import audit
-from db.entry import Change, Prepared, write_value
+from db.entry import Change, Prepared, refuse_locked, write_value
 from db.errors import StoreError
-from db.models import DepartmentRow, IndicatorRow, TargetRow, ValueRow
+from db.models import DepartmentRow, IndicatorRow, PeriodRow, TargetRow, ValueRow
 from db.tables import ensure_period
 
 
@@ -130,7 +130,13 @@ def store_table(
     source: str,
     kind: PeriodKind = PeriodKind.ESTIMATE,
 ) -> TableReport:
-    """Add or update the catalogue, the year's targets and figures; nothing is deleted."""
+    """Add or update the catalogue, the year's targets and figures; nothing is deleted.
+
+    A year whose figures are locked refuses the whole table, targets included, as
+    ``set_target`` does for one target.
+    """
+    for period in session.scalars(select(PeriodRow).where(PeriodRow.year == table.year, PeriodRow.locked)):
+        refuse_locked(period)
     with audit.batched(session):
         return _store(session, table, actor=actor, source=source, kind=kind)
 

@@ -165,3 +165,18 @@ def test_a_new_figure_drops_the_verdict_the_imported_table_printed_for_the_old_o
     row = evaluate(demo_db, 2020).row("E.3")
     assert row.input.reported_verdict is None and not row.reported_disagrees
     assert audit.history(demo_db, 2020, "E.3")[-1].action == "bỏ đánh giá trong biểu"
+
+
+def test_a_locked_year_refuses_a_whole_table_too(demo_db: Database, db_path: Path) -> None:
+    from bkdesk.tables import Table, TableLine
+    from db.table_store import store_table
+
+    with demo_db.begin() as session:
+        period = session.scalar(select(PeriodRow).where(PeriodRow.year == 2020, PeriodRow.kind == "uoc"))
+        assert period is not None
+        period.locked = True
+    pig = next(r.indicator for r in load_rows(demo_db, 2020) if r.indicator.code == "A.8")
+    before = dump(db_path)
+    with pytest.raises(StoreError, match="đã được chốt"), demo_db.begin() as session:
+        store_table(session, Table(2020, (TableLine(pig, target="30.000"),)), actor="x", source="biểu.xlsx")
+    assert dump(db_path) == before
