@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 from typing import NamedTuple
 
 from bkdesk import rules
@@ -89,6 +88,7 @@ class Evaluation:
     period: PeriodKind
     rows: tuple[EvaluatedRow, ...]
     summary: Summary = field(default_factory=Summary)
+    policy: rules.EvaluationRules = rules.DEFAULT_RULES
 
     def row(self, code: str) -> EvaluatedRow:
         for row in self.rows:
@@ -178,26 +178,29 @@ def evaluate_table(
     rows: Sequence[RowInput],
     period: PeriodKind = PeriodKind.ESTIMATE,
     policy: rules.EvaluationRules = rules.DEFAULT_RULES,
+    previous: Evaluation | None = None,
 ) -> Evaluation:
-    """Evaluate every row of a year's table, in order, and count the summary."""
+    """Evaluate every row of a year's table, in order, and count the summary.
+
+    With ``previous`` (the evaluation of the same table before an edit), a row whose
+    input is the very same object as before is taken over as it was: after an edit only
+    the edited row, and the sums above it, are worked out again.
+    """
     indicators = [row.indicator for row in rows]
     children = children_of(indicators)
     by_code = {row.indicator.code: row for row in rows}
+    before = {id(old.input): old for old in previous.rows} if previous is not None and previous.policy == policy else {}
     depths: dict[str, int] = {}
     evaluated: list[EvaluatedRow] = []
     for row in rows:
-        parent = row.indicator.parent
+        indicator = row.indicator
+        parent = indicator.parent
         depth = depths[parent] + 1 if parent in depths else 0
-        depths[row.indicator.code] = depth
-        kids = (
-            tuple(by_code[c.code] for c in children.get(row.indicator.code, ()))
-            if row.indicator.sum_of_children
-            else ()
-        )
-        evaluated.append(_evaluate_row_cached(row, policy, kids, depth))
-    return Evaluation(year, period, tuple(evaluated), summarise(evaluated))
-
-
-# The app evaluates the whole table again after every accepted edit; rows whose inputs
-# did not change come back from here instead of being worked out again.
-_evaluate_row_cached = lru_cache(maxsize=65536)(evaluate_row)
+        depths[indicator.code] = depth
+        old = before.get(id(row))
+        if old is not None and old.input is row and old.depth == depth and not indicator.sum_of_children:
+            evaluated.append(old)
+            continue
+        kids = tuple(by_code[c.code] for c in children.get(indicator.code, ())) if indicator.sum_of_children else ()
+        evaluated.append(evaluate_row(row, policy, kids, depth))
+    return Evaluation(year, period, tuple(evaluated), summarise(evaluated), policy)

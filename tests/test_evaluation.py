@@ -95,3 +95,23 @@ def test_direction_lower_is_mirrored_in_the_table() -> None:
     evaluation = evaluate_table(2021, [RowInput(poverty, "1,53", "1,2")])
     assert evaluation.row("C.3.9").verdict is Verdict.EXCEEDED
     assert evaluation.summary.counts.exceeded == 1
+
+
+def test_evaluating_again_takes_over_unchanged_rows_and_redoes_the_edited_one_and_its_sum() -> None:
+    import dataclasses
+
+    parent = Indicator("A.8", "A", "8", "Đàn lợn", "con", parent="A", sum_of_children=True, counted=True)
+    rows = [
+        RowInput(parent, "25.500", "21.246"),
+        RowInput(Indicator("A.8.a", "A", "+", "Đàn lợn hiện có", "con", parent="A.8"), "5.500", "4.631"),
+        RowInput(Indicator("A.8.b", "A", "+", "Số lợn xuất bán", "con", parent="A.8"), "20.000", "16.615"),
+        RowInput(ind("A.9", name="Đàn gia cầm"), "215.800", "310.735"),
+    ]
+    first = evaluate_table(2020, rows)
+    edited = list(rows)
+    edited[1] = dataclasses.replace(rows[1], estimate="5.000")
+    second = evaluate_table(2020, edited, previous=first)
+    assert second.rows[3] is first.rows[3]  # untouched: taken over
+    assert second.row("A.8.a").verdict is Verdict.NOT_ACHIEVED and second.row("A.8.a").estimate.text == "5.000"
+    assert any("tổng các dòng con (21.615)" in w for w in second.row("A.8").warnings)  # the sum saw the edit
+    assert second.summary == evaluate_table(2020, edited).summary

@@ -217,7 +217,7 @@ class EntryModel(QAbstractTableModel):
         self._rows = list(rows)
         self._index = self._index_rows()
         self._errors.clear()
-        self._evaluation = evaluate_table(self.context.year, self._rows, self.context.period)
+        self._evaluation = evaluate_table(self.context.year, self._rows, self.context.period, previous=self._evaluation)
         self._looks = [None] * len(self._rows)
         self.endResetModel()
         self.undo_stack.clear()
@@ -567,7 +567,7 @@ class EntryModel(QAbstractTableModel):
     def _reevaluate(self, force_rows: Sequence[int] = ()) -> None:
         """Evaluate the whole table again; repaint only the rows whose result changed."""
         old = self._evaluation.rows
-        self._evaluation = evaluate_table(self.context.year, self._rows, self.context.period)
+        self._evaluation = evaluate_table(self.context.year, self._rows, self.context.period, previous=self._evaluation)
         new = self._evaluation.rows
         changed = set(force_rows)
         changed.update(i for i, (before, after) in enumerate(zip(old, new, strict=False)) if before != after)
