@@ -159,7 +159,8 @@ def evaluate_row(
     qualitative = Kind.QUALITATIVE in (target.kind, estimate.kind)
     if computed is None and row.override is None and not estimate.is_empty and not target.is_empty and qualitative:
         warnings.append("Chỉ tiêu ghi bằng chữ: cần điều chỉnh đánh giá bằng tay")
-    warnings.extend(plausibility_warnings(row, target, estimate, last_year, children, policy))
+    computed_same_period = same_period if last_year.kind is Kind.REACH else None
+    warnings.extend(plausibility_warnings(row, target, estimate, last_year, children, policy, computed_same_period))
     return EvaluatedRow(
         input=row,
         target=target,

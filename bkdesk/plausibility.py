@@ -36,7 +36,9 @@ def plausibility_warnings(
     last_year: Quantity,
     children: Sequence[RowInput],
     policy: rules.EvaluationRules = rules.DEFAULT_RULES,
+    same_period: Decimal | None = None,
 ) -> list[str]:
+    """``same_period`` is % so với cùng kỳ as evaluation computed it from last year's figure."""
     found: list[str] = []
     value = _number(estimate)
     previous = _number(last_year)
@@ -62,24 +64,22 @@ def plausibility_warnings(
     if value is not None and value < 0 and not any(word in fold(indicator.name) for word in _SIGNED_NAME_WORDS):
         found.append(f"Ước thực hiện là số âm ({format_number(value)}) cho một chỉ tiêu đếm được")
     entered = row.reported_pct_last_year.strip()
-    if value is not None and previous is not None and previous != 0 and entered:
-        found.extend(_same_period_mismatch(entered, value, previous))
+    if same_period is not None and previous is not None and entered:
+        found.extend(_same_period_mismatch(entered, same_period))
     if indicator.sum_of_children and children:
         found.extend(_sum_mismatch(target, estimate, children))
     return found
 
 
-def _same_period_mismatch(entered: str, value: Decimal, previous: Decimal) -> list[str]:
+def _same_period_mismatch(entered: str, computed: Decimal) -> list[str]:
     try:
         reported = parse_quantity(entered)
     except QuantityError:
         return []
     if reported.kind is not Kind.REACH or reported.low is None:
         return []
-    exponent = reported.low.as_tuple().exponent
-    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    places = len(reported.text.partition(",")[2])
     tolerance = _HALF_UNIT[places] if places < len(_HALF_UNIT) else Decimal(1).scaleb(-places) / 2
-    computed = value * HUNDRED / previous
     if abs(computed - reported.low) > tolerance:
         return [
             f"So với cùng kỳ ghi {entered}% nhưng tính từ số năm trước được {format_number(computed, 2, trim=True)}%"
