@@ -111,8 +111,8 @@ def checked_zip(data: bytes, limit: int | None = None) -> zipfile.ZipFile:
                         raise FileRefused("tệp nén chứa nhiều dữ liệu hơn mức khai báo (có thể là tệp độc hại)")
         except FileRefused:
             raise
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as exc:
-            raise FileRefused(f"tệp nén bị hỏng ({member.filename})") from exc
-        except Exception as exc:  # zlib.error and friends: a damaged stream, whatever the library calls it
+        except Exception as exc:
+            # A damaged stream (BadZipFile, zlib.error, EOFError), an unsupported compression
+            # method or an encrypted member (RuntimeError): whatever the library calls it.
             raise FileRefused(f"tệp nén bị hỏng ({member.filename})") from exc
     return archive
