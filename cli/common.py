@@ -70,8 +70,10 @@ def run_handler(handler: Handler, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return fail("đã dừng theo yêu cầu", 130)
     except OSError as exc:
-        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        return fail(f"lỗi đọc/ghi tệp{where}: {exc.strerror or exc}")
+        from bkdesk.file_errors import file_error_reason
+
+        where = f'tệp "{exc.filename}": ' if getattr(exc, "filename", None) else ""
+        return fail(f"{where}{file_error_reason(exc)}")
     except Exception as exc:  # the last guard: the user sees a message, the log keeps the trace
         log.exception("unexpected error")
         return fail(f"lỗi không mong đợi ({type(exc).__name__}: {exc}). Hãy báo cho người quản trị.")

@@ -124,10 +124,23 @@ def run_issue(args: argparse.Namespace) -> int:
 
 
 def run_setup(args: argparse.Namespace) -> int:
+    from db.database import default_db_path
     from db.department_setup import install_setup
 
+    file = Path(args.db) if getattr(args, "db", None) else None
+    if file is None and not getattr(args, "db_url", None):
+        file = default_db_path()
+    created = file is not None and not file.exists()
     db = open_db(args)
-    result = install_setup(db, Path(args.file), actor=_actor())
+    try:
+        result = install_setup(db, Path(args.file), actor=_actor())
+    except BaseException:
+        # A refused setup file leaves no new, empty database behind.
+        db.dispose()
+        if created and file is not None:
+            for leftover in (file, file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+        raise
     department = f"phòng {result.department.code} ({result.department.name})"
     if result.already_installed:
         say(f"Tệp thiết lập này đã được cài vào {db.label} cho {department}; không có gì thay đổi.")

@@ -237,3 +237,14 @@ def test_export_template_then_import_it_with_consent(
     assert (kt["last_sequence"], kt["signed"]) == (None, False)
     code, out, _ = cli(capsys, "audit", "--year", YEAR, "--indicator", "A.2", "--db", offices["office"])
     assert "nguồn: biểu mẫu Excel chưa ký kt.xlsx (phòng KT, SHA-256" in out
+
+
+def test_a_refused_setup_file_leaves_no_empty_database_behind(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    not_a_setup = tmp_path / "KT-1.json"
+    not_a_setup.write_text('{"format": "bkdesk-submission"}', encoding="utf-8")
+    target = tmp_path / "kt.sqlite"
+    assert main(["setup", str(not_a_setup), "--db", str(target)]) == 1
+    assert capsys.readouterr().err.startswith("Lỗi: ")
+    assert not list(tmp_path.glob("kt.sqlite*"))

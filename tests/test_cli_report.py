@@ -142,3 +142,13 @@ def test_settings_save_is_all_or_nothing(demo_db: Any) -> None:
     with pytest.raises(InvalidInput):
         save_report_settings(demo_db, ReportSettings("UBND", "1" * 600, date(2021, 1, 1)), actor="kiểm thử")
     assert load_report_settings(demo_db) == ReportSettings()
+
+
+def test_a_report_to_a_missing_folder_names_the_file_not_a_temporary_one(tmp_path: Path) -> None:
+    from bkdesk.reports.output import output_stream
+
+    target = tmp_path / "khong-co" / "bieu.pdf"
+    with pytest.raises(OSError) as caught, output_stream(target) as stream:
+        stream.write(b"%PDF")
+    assert caught.value.filename == str(target)
+    assert not (tmp_path / "khong-co").exists()

@@ -9,7 +9,6 @@ A failing disk becomes a Vietnamese message naming the file, never a traceback.
 
 from __future__ import annotations
 
-import errno
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from bkdesk.catalogue import PeriodKind
 from bkdesk.evaluation import Evaluation
+from bkdesk.file_errors import describe_file_error
 from bkdesk.reports import ReportCancelled, ReportSettings
 from bkdesk.reports.output import output_stream
 from ui.workers import Cancelled, Job
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
 Task = Callable[[Job], Any]
 
 # Windows refuses to replace a file another program holds open (Excel, a PDF reader).
-_WINDOWS_SHARING_VIOLATION = 32
-_WINDOWS_LOCK_VIOLATION = 33
 COPY_CHUNK = 256 * 1024
 # Pages are rasterised for the printer in horizontal bands of at most this many pixels,
 # so a 600 dpi A4 page never needs more than a few megabytes at once.
@@ -57,33 +55,6 @@ class PrintError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def describe_file_error(path: Path, error: OSError) -> str:
-    """Why ``path`` could not be written, in words an office worker can act on."""
-    return f'Không ghi được tệp "{path}": {_reason(error)}'
-
-
-def _reason(error: OSError) -> str:
-    code = error.errno
-    if getattr(error, "winerror", None) in (_WINDOWS_SHARING_VIOLATION, _WINDOWS_LOCK_VIOLATION):
-        return "tệp đang được mở trong một chương trình khác (Excel, trình đọc PDF…). Hãy đóng tệp đó rồi lưu lại."
-    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        return "ổ đĩa đã đầy. Hãy giải phóng bớt dung lượng hoặc lưu vào ổ khác."
-    if code == errno.EROFS:
-        return "ổ đĩa hoặc thư mục này chỉ cho phép đọc. Hãy chọn nơi lưu khác."
-    if isinstance(error, PermissionError) or code in (errno.EACCES, errno.EPERM):
-        return (
-            "không có quyền ghi vào đó, hoặc tệp đang được mở trong một chương trình khác. "
-            "Hãy đóng tệp hoặc chọn thư mục khác."
-        )
-    if isinstance(error, IsADirectoryError):
-        return "đã có một thư mục trùng tên. Hãy chọn tên tệp khác."
-    if isinstance(error, FileNotFoundError) or code == errno.ENOENT:
-        return "thư mục chứa tệp không tồn tại (có thể ổ USB đã được rút ra). Hãy chọn nơi lưu khác."
-    if code == errno.ENAMETOOLONG:
-        return "tên hoặc đường dẫn của tệp quá dài. Hãy chọn tên ngắn hơn."
-    return f"lỗi của hệ điều hành ({error.strerror or error})."
 
 
 @dataclass(frozen=True, slots=True)

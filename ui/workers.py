@@ -65,8 +65,10 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(message, str) and message:
         return message
     if isinstance(exc, OSError):
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"Lỗi đọc/ghi tệp{where}: {exc.strerror or exc}"
+        from bkdesk.file_errors import file_error_reason
+
+        where = f'Tệp "{exc.filename}": ' if exc.filename else ""
+        return f"{where}{file_error_reason(exc)}"
     return f"Lỗi không mong đợi ({type(exc).__name__}: {exc}). Chi tiết đã được ghi vào tệp nhật ký."
 
 

@@ -23,13 +23,24 @@ def output_stream(out: Output) -> Iterator[BinaryIO]:
         yield out
         return
     target = Path(out)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or None)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or None)
+    except OSError as exc:
+        raise _about_target(exc, target) from exc
     try:
         with os.fdopen(handle, "wb") as stream:
             yield stream
         # mkstemp makes the file private to its owner; a report is an ordinary document.
         os.chmod(temporary, target.stat().st_mode & 0o777 if target.exists() else 0o644)
         os.replace(temporary, target)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise _about_target(exc, target) from exc
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _about_target(error: OSError, target: Path) -> OSError:
+    # The user named the report, not the temporary file beside it.
+    return OSError(error.errno, error.strerror, str(target))
