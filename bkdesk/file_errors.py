@@ -30,7 +30,7 @@ def file_error_reason(error: OSError) -> str:
     if isinstance(error, IsADirectoryError):
         return "đã có một thư mục trùng tên. Hãy chọn tên tệp khác."
     if isinstance(error, FileNotFoundError) or code == errno.ENOENT:
-        return "thư mục chứa tệp không tồn tại (có thể ổ USB đã được rút ra). Hãy chọn nơi lưu khác."
+        return "không tìm thấy tệp hoặc thư mục chứa tệp (có thể ổ USB đã được rút ra). Hãy chọn nơi khác."
     if code == errno.ENAMETOOLONG:
         return "tên hoặc đường dẫn của tệp quá dài. Hãy chọn tên ngắn hơn."
     return f"lỗi của hệ điều hành ({error.strerror or error})."

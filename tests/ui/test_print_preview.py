@@ -289,7 +289,7 @@ def test_an_unwritable_place_gives_a_message_naming_the_file(
     assert not target.exists()
     [(title, text)] = messages
     assert title == "Không lưu được tệp"
-    assert text.startswith(f'Không ghi được tệp "{target}": thư mục chứa tệp không tồn tại')
+    assert text.startswith(f'Không ghi được tệp "{target}": không tìm thấy tệp hoặc thư mục chứa tệp')
     assert "Traceback" not in text
 
 

@@ -75,4 +75,7 @@ def test_cancel_stops_the_task_at_its_next_check(qtbot: QtBot) -> None:
 
 def test_describe_error_for_files() -> None:
     error = FileNotFoundError(2, "No such file or directory", "/tmp/khong-co.sqlite")
-    assert describe_error(error) == "Lỗi đọc/ghi tệp (/tmp/khong-co.sqlite): No such file or directory"
+    assert describe_error(error) == (
+        'Tệp "/tmp/khong-co.sqlite": không tìm thấy tệp hoặc thư mục chứa tệp (có thể ổ USB đã được rút ra). '
+        "Hãy chọn nơi khác."
+    )
