@@ -12,7 +12,7 @@ from db.database import Database
 from db.errors import InvalidInput
 from db.exchange import require_year
 from db.roles import require_synthesis
-from db.tables import ensure_period, find_period
+from db.tables import ensure_period
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,23 +22,6 @@ class LockChange:
     locked: bool
     changed: bool
     reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class LockState:
-    """Whether a period's figures are locked, and why."""
-
-    locked: bool
-    reason: str = ""
-
-
-def lock_state(db: Database, year: int, kind: PeriodKind) -> LockState:
-    """The lock of one period (a period never written to is open)."""
-    with db.read() as session:
-        period = find_period(session, year, kind)
-        if period is None or not period.locked:
-            return LockState(False)
-        return LockState(True, period.lock_reason or "")
 
 
 def _set_locked(

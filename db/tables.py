@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -180,3 +181,20 @@ def default_year_of(db: Database, code: str, kind: PeriodKind = PeriodKind.ESTIM
             )
         )
     return next((year for year in holding if year in with_figures), holding[0] if holding else None)
+
+
+@dataclass(frozen=True, slots=True)
+class LockState:
+    """Whether a period's figures are locked, and why."""
+
+    locked: bool
+    reason: str = ""
+
+
+def lock_state(db: Database, year: int, kind: PeriodKind) -> LockState:
+    """The lock of one period (a period never written to is open)."""
+    with db.read() as session:
+        period = find_period(session, year, kind)
+        if period is None or not period.locked:
+            return LockState(False)
+        return LockState(True, period.lock_reason or "")

@@ -120,10 +120,9 @@ class ExchangeActions(QObject):
 
     def refresh_state(self) -> None:
         """Read whose database it is, the lock and the open conflicts again (after a session or a change)."""
-        from db.conflicts import list_conflicts
         from db.errors import StoreError
-        from db.locking import lock_state
         from db.roles import database_role
+        from db.tables import lock_state
 
         context = self.context
         if context is None:
@@ -131,7 +130,12 @@ class ExchangeActions(QObject):
         try:
             owner = database_role(context.db).department
             lock = lock_state(context.db, context.year, context.period)
-            conflicts = len(list_conflicts(context.db, context.year)) if context.is_synthesis and owner is None else 0
+            conflicts = 0
+            if context.is_synthesis and owner is None:
+                # Only the synthesis office has conflicts; a phòng's start-up skips these tables.
+                from db.conflicts import list_conflicts
+
+                conflicts = len(list_conflicts(context.db, context.year))
         except StoreError as exc:
             self.window.show_message(exc.message)
             return
