@@ -45,3 +45,16 @@ def demo_db(db_path: Path):  # type: ignore[no-untyped-def]
     install_demo(database, actor="kiểm thử")
     yield database
     database.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_evaluation():  # type: ignore[no-untyped-def]
+    """The demo's 2020 evaluation built from the core alone, D 5's override included.
+
+    A frozen plain object, as the report module receives it: tests of the report share
+    one and need no database.
+    """
+    from bkdesk.evaluation import evaluate_table
+    from tests.fixtures.seed import seed_rows
+
+    return evaluate_table(2020, seed_rows(with_overrides=True))

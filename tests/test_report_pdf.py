@@ -46,18 +46,8 @@ def normalise(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def evaluation(tmp_path_factory: pytest.TempPathFactory) -> Evaluation:
-    """The demo's 2020 evaluation: a frozen plain object, so the module's tests share one."""
-    from db.demo import install_demo
-    from db.schema import open_database
-    from db.tables import evaluate
-
-    database = open_database(tmp_path_factory.mktemp("demo") / "bkdesk.sqlite")
-    try:
-        install_demo(database, actor="kiểm thử")
-        return evaluate(database, 2020)
-    finally:
-        database.dispose()
+def evaluation(demo_evaluation: Evaluation) -> Evaluation:
+    return demo_evaluation
 
 
 def synthetic(count: int, *, missed_every: int = 0) -> Evaluation:

@@ -6,22 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from bkdesk.demo import demo_data
-from bkdesk.evaluation import Evaluation, Override, RowInput, evaluate_table, round2
-from bkdesk.verdicts import Verdict, parse_verdict
-
-
-def seed_rows() -> list[RowInput]:
-    return [
-        RowInput(
-            indicator=line.indicator,
-            target=line.target or "",
-            estimate=line.estimate or "",
-            reported_verdict=parse_verdict(line.reported_verdict),
-            reported_pct_last_year=line.reported_pct_last_year or "",
-        )
-        for line in demo_data().table(2020).lines
-    ]
+from bkdesk.evaluation import Evaluation, evaluate_table, round2
+from bkdesk.verdicts import Verdict
+from tests.fixtures.seed import seed_rows
 
 
 @pytest.fixture(scope="module")
@@ -71,17 +58,7 @@ def test_summary_counts_59_with_09_not_achieved(evaluation: Evaluation) -> None:
 
 
 def test_an_override_gives_the_final_verdict_and_keeps_the_computed_one() -> None:
-    rows = [
-        RowInput(
-            r.indicator,
-            r.target,
-            r.estimate,
-            reported_verdict=r.reported_verdict,
-            override=Override(Verdict.ACHIEVED, "giảm cả 3 tiêu chí") if r.indicator.code == "D.5" else None,
-        )
-        for r in seed_rows()
-    ]
-    evaluation = evaluate_table(2020, rows)
+    evaluation = evaluate_table(2020, seed_rows(with_overrides=True))
     d5 = evaluation.row("D.5")
     assert d5.verdict is Verdict.ACHIEVED and d5.computed_verdict is None and d5.overridden
     assert evaluation.summary.phrase() == "Đạt và vượt 50/59 chỉ tiêu; 09/59 chỉ tiêu chưa đạt"
