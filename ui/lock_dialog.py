@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGroupBox,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -18,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from bkdesk.catalogue import PeriodKind
-from bkdesk.text import clean
 from ui.dialog_buttons import ok_cancel
+from ui.reason_edit import ReasonEdit
 
 
 class LockDialog(QDialog):
@@ -52,12 +51,9 @@ class LockDialog(QDialog):
         self.only_this.setChecked(True)
         self._kind = kind
 
-        self.reason = QPlainTextEdit()
-        self.reason.setPlaceholderText(
+        self.reason = ReasonEdit(
             "Lý do (bắt buộc), ví dụ: đã trình báo cáo kỳ họp HĐND" if locking else "Lý do mở khóa (bắt buộc)"
         )
-        self.reason.setTabChangesFocus(True)
-        self.reason.setFixedHeight(self.fontMetrics().height() * 4 + 12)
         self.buttons = ok_cancel(self, "Chốt số liệu" if locking else "Mở khóa")
         self.reason.textChanged.connect(self._update)
 
@@ -74,7 +70,7 @@ class LockDialog(QDialog):
         return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     def reason_text(self) -> str:
-        return clean(self.reason.toPlainText())
+        return self.reason.reason()
 
     def kinds(self) -> list[PeriodKind] | None:
         """The periods chosen; ``None`` means both, as the locking service takes it."""

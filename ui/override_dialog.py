@@ -10,16 +10,15 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGroupBox,
     QLabel,
-    QPlainTextEdit,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
 from bkdesk.evaluation import EvaluatedRow
-from bkdesk.text import clean
 from bkdesk.verdicts import NOT_EVALUATED, Verdict
 from ui.dialog_buttons import ok_cancel
+from ui.reason_edit import ReasonEdit
 
 REMOVE_LABEL = "Bỏ điều chỉnh (dùng đánh giá theo quy tắc)"
 
@@ -55,10 +54,7 @@ class OverrideDialog(QDialog):
         current = row.input.override.verdict if row.input.override else row.computed_verdict
         self.choices[current if current is not None else Verdict.ACHIEVED].setChecked(True)
 
-        self.reason = QPlainTextEdit()
-        self.reason.setPlaceholderText("Lý do điều chỉnh (bắt buộc), ví dụ: căn cứ báo cáo của phòng…")
-        self.reason.setTabChangesFocus(True)
-        self.reason.setFixedHeight(self.fontMetrics().height() * 4 + 12)
+        self.reason = ReasonEdit("Lý do điều chỉnh (bắt buộc), ví dụ: căn cứ báo cáo của phòng…")
         if row.input.override is not None:
             self.reason.setPlainText(row.input.override.reason)
 
@@ -80,7 +76,7 @@ class OverrideDialog(QDialog):
         self.ok_button.setEnabled(bool(self.reason_text()))
 
     def reason_text(self) -> str:
-        return clean(self.reason.toPlainText())
+        return self.reason.reason()
 
     def verdict(self) -> Verdict | None:
         for verdict, button in self.choices.items():
