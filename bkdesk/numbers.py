@@ -113,14 +113,12 @@ def format_number(value: Decimal | int | float, places: int | None = None, *, tr
     number = value if isinstance(value, Decimal) else Decimal(str(value))
     if places is not None:
         number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    sign, digits, _exponent = number.as_tuple()
-    text = f"{abs(number):f}"
-    integer, _, fraction = text.partition(".")
+    integer, _, fraction = f"{abs(number):f}".partition(".")
     if trim:
         fraction = fraction.rstrip("0")
     grouped = f"{int(integer):,}".replace(",", ".")
-    negative = sign == 1 and any(d != 0 for d in digits)
-    return ("-" if negative else "") + grouped + ("," + fraction if fraction else "")
+    # A negative zero ("-0", "-0,00") compares equal to zero and is written without its sign.
+    return ("-" if number < 0 else "") + grouped + ("," + fraction if fraction else "")
 
 
 def format_percent(value: Decimal | None) -> str:

@@ -87,6 +87,7 @@ class QuantityError(ValueError):
 
 
 EMPTY = Quantity(Kind.EMPTY, "")
+_REACH = Kind.REACH
 
 _RANGE_SEPARATOR = re.compile(r"^(?P<a>[\d.,]+)\s*[-–—]\s*(?P<b>[\d.,]+)$")
 _FROM_TO = re.compile(r"^từ\s+(?P<a>\S+)\s+(?:đến|tới)\s+(?P<b>\S+)$")
@@ -95,7 +96,16 @@ _OR_LESS = re.compile(r"^(?:từ\s+)?(?P<a>\S+)\s+trở\s+xuống$")
 _COMPARATORS = ("≥", "≤", ">", "<", "=")
 
 
-_PLAIN_NUMBER = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
+# A plain number as bkdesk stores it, within the limits of bkdesk.numbers (15 integer digits:
+# a head of one to three digits and at most four groups); a longer one takes the slow path,
+# which says what is too long.
+_PLAIN_NUMBER = re.compile(
+    rf"-?(?:\d{{1,3}}(?:\.\d{{3}}){{1,{(MAX_INTEGER_DIGITS - 1) // 3}}}|\d{{1,{MAX_INTEGER_DIGITS}}})"
+    rf"(?:,\d{{1,{MAX_DECIMAL_PLACES}}})?"
+)
+_match_plain = _PLAIN_NUMBER.fullmatch
+# Building the tuple directly skips the keyword handling of the named tuple's __new__.
+_new_tuple = tuple.__new__
 
 
 @lru_cache(maxsize=1)
@@ -107,15 +117,18 @@ def _bound_prefixes() -> tuple[tuple[str, Kind], ...]:
 def parse_quantity(text: object) -> Quantity:
     """Parse a target or an estimate. Raises :class:`QuantityError` on bad text."""
     if type(text) is str:
-        return _parse_raw(text)
+        return parse_text(text)
     return _parse(clean(text))
 
 
 @lru_cache(maxsize=65536)
-def _parse_raw(text: str) -> Quantity:
-    # Keyed on the raw text, so a table evaluated again skips the clean-up too. A stored
-    # figure is mostly a plain number already clean: it goes straight to the fast path.
-    if _PLAIN_NUMBER.fullmatch(text):
+def parse_text(text: str) -> Quantity:
+    """:func:`parse_quantity` of a ``str``, remembered by its raw text.
+
+    Keyed on the raw text, so a table evaluated again skips the clean-up too. A stored
+    figure is mostly a plain number already clean: it goes straight to the fast path.
+    """
+    if _match_plain(text) is not None:
         return _plain(text)
     return _parse(clean(text))
 
@@ -124,7 +137,7 @@ def _parse_raw(text: str) -> Quantity:
 def _parse(cleaned: str) -> Quantity:
     if cleaned in rules.EMPTY_MARKS:
         return Quantity(Kind.EMPTY, "")
-    if _PLAIN_NUMBER.fullmatch(cleaned):
+    if _match_plain(cleaned) is not None:
         return _plain(cleaned)
     lowered = cleaned.casefold().replace("%", " ")
     lowered = re.sub(r"\s+", " ", lowered).strip()
@@ -181,19 +194,16 @@ def _parse_numeric(cleaned: str, lowered: str) -> Quantity:
 
 
 def _plain(cleaned: str) -> Quantity:
-    """The common case, a plain number: no bound or word analysis, one Decimal."""
-    plain = cleaned.replace(".", "").replace(",", ".")
-    digits, _, fraction = plain.partition(".")
-    if len(digits.lstrip("-0")) > MAX_INTEGER_DIGITS or len(fraction) > MAX_DECIMAL_PLACES:
-        try:
-            parse_number(cleaned)  # raises with the message that says what is too long
-        except NumberError as exc:
-            raise QuantityError(cleaned, exc.message) from exc
-    number = Decimal(plain)
-    # Already grouped, short, or with a leading zero ("01"): stored as written.
-    short = len(digits) <= 3 or (len(digits) == 4 and digits[0] == "-")
-    text = cleaned if (short or "." in cleaned.partition(",")[0]) else canonical_number_text(cleaned)
-    return Quantity(Kind.REACH, text, number, number)
+    """The common case, a plain number that matched ``_PLAIN_NUMBER``: one Decimal, no analysis."""
+    if "." in cleaned:  # grouped thousands: stored as written
+        number = Decimal(cleaned.replace(".", "").replace(",", "."))
+        text = cleaned
+    else:
+        number = Decimal(cleaned.replace(",", "."))
+        integer = cleaned.partition(",")[0].lstrip("-")
+        # Short, or with a leading zero ("01"): stored as written; else grouped.
+        text = cleaned if len(integer) <= 3 else canonical_number_text(cleaned)
+    return _new_tuple(Quantity, (_REACH, text, number, number, False, False))
 
 
 def _point(cleaned: str, kind: Kind, number: Decimal, *, canonical: bool = False) -> Quantity:

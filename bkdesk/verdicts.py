@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from bkdesk import rules
 from bkdesk.catalogue import Direction
-from bkdesk.quantities import Kind, Quantity
+from bkdesk.quantities import POINT_KINDS, Kind, Quantity
 from bkdesk.text import clean
 
 
@@ -22,6 +22,7 @@ class Verdict(StrEnum):
 
 
 NOT_EVALUATED = "Chưa đánh giá"
+_NOT_NUMERIC = frozenset({Kind.EMPTY, Kind.QUALITATIVE})
 
 
 class VerdictError(ValueError):
@@ -55,11 +56,12 @@ def judge(
     indicator that has no better direction. An estimate that is itself a bound or a
     range counts by its weaker end (DESIGN §3).
     """
-    if not (target.is_numeric and estimate.is_numeric):
+    target_kind = target.kind
+    if target_kind in _NOT_NUMERIC or estimate.kind in _NOT_NUMERIC:
         return None
-    if target.kind in (Kind.REACH, Kind.ABOUT):
+    if target_kind in POINT_KINDS:
         return _judge_point(target.low, estimate, direction, policy)  # type: ignore[arg-type]
-    if target.kind is Kind.RANGE:
+    if target_kind is Kind.RANGE:
         return _judge_range(target, estimate, direction, policy)
     return Verdict.ACHIEVED if _inside(estimate, target) else Verdict.NOT_ACHIEVED
 
@@ -76,7 +78,11 @@ def _judge_point(
 ) -> Verdict | None:
     if direction is Direction.NONE:
         return None
-    value, strict = _weaker_end(estimate, direction)
+    if estimate.kind is Kind.REACH:
+        value: Decimal | None = estimate.low
+        strict = False  # a plain number: both ends are the number itself
+    else:
+        value, strict = _weaker_end(estimate, direction)
     if value is None:
         return Verdict.NOT_ACHIEVED
     better = value > target if direction is Direction.HIGHER else value < target

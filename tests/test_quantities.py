@@ -89,13 +89,24 @@ def test_empty_and_no_figure_marks_are_not_entered(text: str) -> None:
         ("34-33", "số đầu của khoảng lớn hơn số cuối"),
         ("trên 1.5", "1,5"),
         ("1" * 16, "số quá lớn"),
+        ("1.234.567.890.123.456", "số quá lớn"),
+        ("-1" + "0" * 15, "số quá lớn"),
         ("1,1234567", "quá nhiều chữ số thập phân"),
+        ("1.000,1234567", "quá nhiều chữ số thập phân"),
     ],
 )
 def test_bad_text_is_an_error_never_silently_qualitative(text: str, fragment: str) -> None:
     with pytest.raises(QuantityError) as caught:
         parse_quantity(text)
     assert fragment in caught.value.message
+
+
+def test_numbers_at_the_limits_are_read() -> None:
+    assert parse_quantity("999.999.999.999.999").low == Decimal("999999999999999")
+    assert parse_quantity("-" + "9" * 15).text == "-999.999.999.999.999"
+    assert parse_quantity("0" * 20 + "1").low == 1  # leading zeros are not digits of the size
+    assert parse_quantity("1.234,123456").low == Decimal("1234.123456")
+    assert parse_quantity("-0").text == "-0"
 
 
 def test_plain_numbers_are_stored_canonical() -> None:
