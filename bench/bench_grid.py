@@ -105,7 +105,8 @@ def open_big_database(folder: Path, count: int):  # type: ignore[no-untyped-def]
 
 
 def window_for(context: AppContext, app: QApplication) -> MainWindow:
-    from db.tables import departments, load_rows, restrict_to_department
+    from bkdesk.forms import restrict_to_department
+    from db.tables import departments, load_rows
 
     rows = load_rows(context.db, context.year, context.period)
     if not context.is_synthesis:

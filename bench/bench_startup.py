@@ -7,6 +7,9 @@ its first paint. bkdesk (``python main.py --db … --role KT --year 2020`` with
 ``startup: ready`` when the grid is filled and takes input. Medians of several runs.
 
 Goals: bkdesk's window shown within 1.5× the bare window's time; the grid ready within 4×.
+Also printed, without a goal: ``startup: database-loaded``, when the database layer that
+loads behind the grid (filled from the file alone) is ready, so that an edit is written
+at once; an edit made before then waits for it.
 Run from the repository root: ``python bench/bench_startup.py [runs]`` (offscreen unless
 QT_QPA_PLATFORM says otherwise).
 """
@@ -24,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SHOWN = "startup: window-shown"
 READY = "startup: ready"
+LOADED = "startup: database-loaded"
 WINDOW_GOAL = 1.5
 READY_GOAL = 4.0
 
@@ -94,11 +98,13 @@ def main() -> None:
         bare_times: list[float] = []
         shown_times: list[float] = []
         ready_times: list[float] = []
+        loaded_times: list[float] = []
         for _ in range(runs):
             bare_times.append(timed_run(bare, env, (SHOWN,))[SHOWN])
-            seen = timed_run(app, env, (SHOWN, READY))
+            seen = timed_run(app, env, (SHOWN, READY, LOADED))
             shown_times.append(seen[SHOWN])
             ready_times.append(seen[READY])
+            loaded_times.append(seen[LOADED])
     bare_ms = statistics.median(bare_times) * 1000
     shown_ms = statistics.median(shown_times) * 1000
     ready_ms = statistics.median(ready_times) * 1000
@@ -110,6 +116,11 @@ def main() -> None:
         ratio = value / bare_ms
         verdict = "đạt" if ratio <= goal else "CHƯA ĐẠT"
         print(f"{label}: trung vị {value:.0f} ms = {ratio:.2f}× cửa sổ trống — mục tiêu ≤ {goal}×: {verdict}")
+    loaded_ms = statistics.median(loaded_times) * 1000
+    print(
+        f"bkdesk: tầng cơ sở dữ liệu đã nạp xong sau lưới (từ đây mỗi lần sửa được ghi ngay): "
+        f"trung vị {loaded_ms:.0f} ms = {loaded_ms / bare_ms:.2f}× cửa sổ trống (không có mục tiêu)"
+    )
 
 
 if __name__ == "__main__":

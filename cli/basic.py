@@ -67,8 +67,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 def run_set_value(args: argparse.Namespace) -> int:
     from bkdesk.text import clean
-    from db.audit import current_user
     from db.entry import set_value
+    from db.login import current_user
     from db.tables import default_year_of
 
     db = open_db(args)

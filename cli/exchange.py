@@ -100,7 +100,7 @@ def register(subparsers: Any) -> None:
 
 
 def _actor() -> str:
-    from db.audit import current_user
+    from db.login import current_user
 
     return current_user()
 

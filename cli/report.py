@@ -105,8 +105,8 @@ def run_settings(args: argparse.Namespace) -> int:
 
     from bkdesk.reports.settings import DateTextError, parse_date
     from bkdesk.text import clean
-    from db.audit import current_user
     from db.errors import InvalidInput
+    from db.login import current_user
     from db.settings import load_report_settings, save_report_settings
 
     db = open_db(args)

@@ -36,8 +36,8 @@ def register(subparsers: Any) -> None:
 def run_import_table(args: argparse.Namespace) -> int:
     from bkdesk.exchange.table_import import locate_table, read_sheet
     from bkdesk.exchange.workbook import MissingWorkbook, WorkbookError, open_workbook
-    from db.audit import current_user
     from db.errors import InvalidInput, StoreError
+    from db.login import current_user
     from db.table_store import store_table
     from db.tables import catalogue
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,13 +16,6 @@ from db.models import AuditRow, utcnow
 
 BY_HAND = "nhập tay"
 _BATCH = "audit_batch"
-
-
-def current_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (a service account, a container): still record something
-        return "không rõ"
 
 
 @dataclass(frozen=True, slots=True)

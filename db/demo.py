@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bkdesk.demo import demo_data
-from db import audit
 from db.database import Database
 from db.entry import set_override
+from db.login import current_user
 from db.table_store import TableReport, store_table, upsert_departments
 
 DEMO_SOURCE = "dữ liệu mẫu Bắc Kạn 2020"
@@ -13,7 +13,7 @@ DEMO_SOURCE = "dữ liệu mẫu Bắc Kạn 2020"
 
 def install_demo(db: Database, actor: str | None = None) -> list[TableReport]:
     """Create or refresh the demo catalogue, tables, figures and override."""
-    who = actor or audit.current_user()
+    who = actor or current_user()
     data = demo_data()
     reports = []
     with db.begin() as session:

@@ -16,10 +16,8 @@ from sqlalchemy.orm import Session
 from bkdesk.catalogue import Department
 from db.database import Database
 from db.errors import StoreError
+from db.file_format import ROLE_KEY, SYNTHESIS_ROLE
 from db.models import DepartmentRow, IndicatorRow, SettingRow
-
-ROLE_KEY = "role"
-SYNTHESIS_ROLE = "tonghop"
 
 
 @dataclass(frozen=True, slots=True)

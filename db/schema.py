@@ -16,9 +16,8 @@ from sqlalchemy import Connection, inspect, select
 
 from db.database import Database, connect
 from db.errors import StoreError
+from db.file_format import SCHEMA_VERSION
 from db.models import Base, Meta
-
-SCHEMA_VERSION = 1
 
 # version N → the step that brings a database from N to N + 1.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}

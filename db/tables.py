@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from bkdesk.catalogue import Department, Direction, Indicator, PeriodKind, with_ancestors
+from bkdesk.catalogue import Department, Direction, Indicator, PeriodKind
 from bkdesk.evaluation import Evaluation, Override, RowInput, evaluate_table
 from bkdesk.verdicts import Verdict
 from db.database import Database
@@ -108,7 +107,7 @@ def load_rows(db: Database, year: int, kind: PeriodKind = PeriodKind.ESTIMATE) -
     """The rows of ``year``'s table in printed order, with this period's figures."""
     with db.read() as session:
         query = indicator_query().add_columns(TargetRow.text).join(TargetRow, TargetRow.indicator_id == IndicatorRow.id)
-        result = session.execute(query.where(TargetRow.year == year).order_by(TargetRow.position))
+        result = session.execute(query.where(TargetRow.year == year).order_by(TargetRow.position, IndicatorRow.id))
         values = _values(session, year, kind)
         last_year = _last_year_texts(session, year)
         period = find_period(session, year, kind)
@@ -149,13 +148,6 @@ def evaluate(db: Database, year: int, kind: PeriodKind = PeriodKind.ESTIMATE) ->
         hint = f" (có biểu các năm: {', '.join(map(str, known))})" if known else " (cơ sở dữ liệu chưa có biểu nào)"
         raise StoreError(f"Chưa có biểu chỉ tiêu năm {year}{hint}")
     return evaluate_table(year, rows, kind)
-
-
-def restrict_to_department(rows: Sequence[RowInput], department: str) -> list[RowInput]:
-    """A phòng's rows and the rows above them in the tree, so its form reads as the table does."""
-    own = (r.indicator.code for r in rows if r.indicator.department == department and not r.indicator.is_group)
-    keep = with_ancestors((row.indicator for row in rows), own)
-    return [row for row in rows if row.indicator.code in keep]
 
 
 def default_year_of(db: Database, code: str, kind: PeriodKind = PeriodKind.ESTIMATE) -> int | None:

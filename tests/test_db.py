@@ -10,14 +10,16 @@ import pytest
 from sqlalchemy import select, text
 
 from bkdesk.catalogue import PeriodKind
+from bkdesk.forms import restrict_to_department
 from bkdesk.verdicts import Verdict
 from db import audit
 from db.database import Database, default_db_path
 from db.entry import set_override, set_target, set_value
 from db.errors import InvalidInput, StoreError
+from db.file_format import SCHEMA_VERSION
 from db.models import Meta, PeriodRow
-from db.schema import SCHEMA_VERSION, open_database
-from db.tables import evaluate, load_rows, restrict_to_department
+from db.schema import open_database
+from db.tables import evaluate, load_rows
 
 
 def dump(path: Path) -> list[str]:

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from bkdesk.verdicts import Verdict
-from db.schema import SCHEMA_VERSION, open_database, schema_version
+from db.file_format import SCHEMA_VERSION
+from db.schema import open_database, schema_version
 from db.settings import load_report_settings
 from db.tables import evaluate
 

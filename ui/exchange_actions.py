@@ -139,8 +139,13 @@ class ExchangeActions(QObject):
         except StoreError as exc:
             self.window.show_message(exc.message)
             return
-        self.state = ExchangeState(owner, lock.locked, lock.reason, conflicts)
-        self.window.set_lock_state(lock.locked, lock.reason)
+        self.apply_state(ExchangeState(owner, lock.locked, lock.reason, conflicts))
+
+    def apply_state(self, state: ExchangeState) -> None:
+        """Show a state already read (at start-up, from the first screen's read of the file)."""
+        self.state = state
+        self.window.set_lock_state(state.locked, state.lock_reason)
+        conflicts = state.open_conflicts
         self.conflicts_action.setText(f"Xung đột số liệu ({conflicts})…" if conflicts else "Xung đột số liệu…")
         self.update_actions()
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QProgressBar, QTabWi
 
 from ui import trace
 from ui.entry_page import EntryPage
-from ui.exchange_actions import ExchangeActions
+from ui.exchange_actions import ExchangeActions, ExchangeState
 from ui.settings_store import SettingsStore
 
 if TYPE_CHECKING:
@@ -236,8 +236,12 @@ class MainWindow(QMainWindow):
         rows: Sequence[RowInput],
         departments: Sequence[Department] = (),
         store: EntryStore | None = None,
+        state: ExchangeState | None = None,
     ) -> EntryModel:
-        """Show ``context``'s table in the grid; returns the model behind it."""
+        """Show ``context``'s table in the grid; returns the model behind it.
+
+        ``state`` (whose database, the lock, the conflicts) when it is already known; else it is read.
+        """
         from ui.entry_model import EntryModel
 
         self.entry_page.ensure_grid()
@@ -266,7 +270,10 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         self.override_action.setVisible(context.is_synthesis)
         self._dashboard_stale = True
-        self.exchange.refresh_state()
+        if state is not None:
+            self.exchange.apply_state(state)
+        else:
+            self.exchange.refresh_state()
         self._place_status_tab()
         if self.tabs.currentWidget() is self.overview_page:
             self._refresh_dashboard()

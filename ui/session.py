@@ -1,9 +1,12 @@
 """Opening the database and choosing the table to show: the work done off the GUI thread at start-up.
 
-Everything here runs in a worker (:mod:`ui.workers`): it imports the database layer
-(SQLAlchemy is the slowest import on the way), installs the Bắc Kạn demo into an empty
-database, and loads the rows of the chosen role and period. The window has been
-painted before any of it starts.
+Everything here runs in a worker (:mod:`ui.workers`). The window has been painted before
+any of it starts. A bkdesk file of this version that already has a table is read with
+Python's own sqlite3 (:mod:`db.first_screen`), so that the grid fills before SQLAlchemy,
+the slowest import on the way, is loaded; :func:`warm_up` loads it right after, in the
+background. Anything else (a new file, an older schema, a URL) goes through the database
+layer at once, which installs the Bắc Kạn demo into an empty database, migrates an older
+one and says what is wrong with a bad one.
 
 Which user and year, in order: the command line (``--role``, ``--year``, ``--period``), then
 the remembered choice, then for the year the newest one whose table already has figures
@@ -19,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from bkdesk.catalogue import Department, PeriodKind
 from bkdesk.evaluation import RowInput
+from bkdesk.forms import restrict_to_department
 from ui.context import SYNTHESIS_ROLE, AppContext
 from ui.options import AppOptions
 from ui.settings_store import Choice, choice_from_raw
@@ -26,6 +30,7 @@ from ui.workers import Job
 
 if TYPE_CHECKING:
     from db.database import Database
+    from db.first_screen import Lock
 
 
 @dataclass
@@ -39,6 +44,8 @@ class Opened:
     demo_installed: bool = False
     owner: Department | None = None  # the phòng a phòng's database belongs to; None: the synthesis office's
     _rows: dict[tuple[int, PeriodKind], list[RowInput]] = field(default_factory=dict, repr=False)
+    # Reads the rows without the database layer while the start-up task runs (db.first_screen).
+    reader: Callable[[int, PeriodKind], list[RowInput]] | None = field(default=None, repr=False)
 
     @property
     def choosable(self) -> list[Department]:
@@ -52,11 +59,14 @@ class Opened:
         return code
 
     def all_rows(self, year: int, period: PeriodKind) -> list[RowInput]:
-        from db import tables
-
         key = (year, period)
         if key not in self._rows:
-            self._rows[key] = tables.load_rows(self.db, year, period)
+            if self.reader is not None:
+                self._rows[key] = self.reader(year, period)
+            else:
+                from db import tables
+
+                self._rows[key] = tables.load_rows(self.db, year, period)
         return self._rows[key]
 
     def forget_rows(self) -> None:
@@ -75,11 +85,22 @@ class StartResult:
     loaded: Loaded | None = None
     problem: str = ""  # shown before the chooser
     proposal: Choice | None = None  # what the chooser starts with
+    # With the rows read from the file alone (db.first_screen): what the exchange menu shows
+    # (whose database, the lock, the open conflicts); the database layer is still to load (warm_up).
+    state: FileState | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    owner: Department | None
+    lock: Lock
+    open_conflicts: int
 
 
 def open_store(options: AppOptions, job: Job | None = None) -> Opened:
     """Open (or create) the database; a database without any indicator gets the demo."""
-    from db import audit, tables
+    from db import tables
+    from db.login import current_user
     from db.roles import database_role
     from db.schema import open_database
 
@@ -95,7 +116,7 @@ def open_store(options: AppOptions, job: Job | None = None) -> Opened:
         install_demo(db)
         installed = True
     owner = database_role(db).department
-    return Opened(db, tables.departments(db), tables.years(db), audit.current_user(), installed, owner)
+    return Opened(db, tables.departments(db), tables.years(db), current_user(), installed, owner)
 
 
 def default_year(opened: Opened, period: PeriodKind) -> int | None:
@@ -179,8 +200,6 @@ def resolve(opened: Opened, options: AppOptions, remembered: Choice | None) -> t
 
 
 def load(opened: Opened, choice: Choice) -> Loaded:
-    from db import tables
-
     context = AppContext(
         db=opened.db,
         role=choice.role,
@@ -192,7 +211,7 @@ def load(opened: Opened, choice: Choice) -> Loaded:
     rows = opened.all_rows(choice.year, choice.period)
     opened.forget_rows()  # the grid owns the rows from here; a later load reads them fresh
     if not context.is_synthesis:
-        rows = tables.restrict_to_department(rows, choice.role)
+        rows = restrict_to_department(rows, choice.role)
     return Loaded(context, list(rows))
 
 
@@ -201,6 +220,9 @@ def start_task(options: AppOptions, remembered_raw: tuple[str, int, str]) -> Cal
 
     def task(job: Job) -> StartResult:
         remembered = choice_from_raw(remembered_raw)
+        quick = quick_start(options, remembered)
+        if quick is not None:
+            return quick
         opened = open_store(options, job)
         choice, problem, proposal = resolve(opened, options, remembered)
         if choice is None:
@@ -209,6 +231,59 @@ def start_task(options: AppOptions, remembered_raw: tuple[str, int, str]) -> Cal
         return StartResult(opened, load(opened, choice), "", proposal)
 
     return task
+
+
+def quick_start(options: AppOptions, remembered: Choice | None) -> StartResult | None:
+    """The start-up from the file alone, without the database layer; ``None`` when the layer must do it.
+
+    Only for a bkdesk file of this schema version that has a table: creating, migrating,
+    installing the demo and explaining a bad file are the database layer's.
+    """
+    import sqlite3
+
+    from db.database import file_database, sqlite_file
+    from db.errors import StoreError
+    from db.first_screen import FirstScreenReader
+    from db.login import current_user
+
+    if options.db_url:
+        return None
+    try:
+        file = sqlite_file(options.db)
+        reader = FirstScreenReader.open(file)
+        if reader is None:
+            return None
+        with reader:
+            years = reader.years()
+            if not years:
+                return None
+            opened = Opened(file_database(file), reader.departments(), years, current_user(), owner=reader.owner())
+            opened.reader = reader.rows
+            try:
+                choice, problem, proposal = resolve(opened, options, remembered)
+                if choice is None:
+                    return StartResult(opened, None, problem, proposal)
+                loaded = load(opened, choice)
+                conflicts = reader.open_conflicts(choice.year) if opened.owner is None else 0
+                state = FileState(opened.owner, reader.lock(choice.year, choice.period), conflicts)
+                return StartResult(opened, loaded, "", proposal, state=state)
+            finally:  # from here on, rows are read through the database layer
+                opened.reader = None
+                opened.forget_rows()
+    except (StoreError, OSError, sqlite3.Error):
+        return None  # the database layer opens it again and says what is wrong
+
+
+def warm_up() -> None:
+    """Load the database layer, so that the first edit is written at once.
+
+    Run in the background once the first screen is up; an edit made before it ends waits
+    for it. Only modules: the engine is made by the first write, on whatever database the
+    window then has open.
+    """
+    import sqlalchemy.dialects.sqlite  # noqa: F401 -- what the first write's engine loads
+
+    from db import audit, entry, roles, tables  # noqa: F401 -- the grid's write path
 
 
 def load_task(opened: Opened, choice: Choice) -> Callable[[Job], Loaded]:

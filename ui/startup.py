@@ -17,13 +17,14 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QDialog
 
 from ui import trace
+from ui.exchange_actions import ExchangeState
 from ui.main_window import MainWindow
 from ui.options import AppOptions
 from ui.settings_store import Choice, SettingsStore
 from ui.workers import Job, Worker
 
 if TYPE_CHECKING:
-    from ui.session import Loaded, Opened
+    from ui.session import FileState, Loaded, Opened
 
 
 def _install_crash_log() -> None:
@@ -38,6 +39,7 @@ class AppController(QObject):
 
     ready = Signal()
     failed = Signal(str)
+    layerLoaded = Signal()  # the database layer is loaded behind a grid filled from the file alone
 
     def __init__(
         self, window: MainWindow, options: AppOptions, settings: SettingsStore, parent: QObject | None = None
@@ -48,6 +50,7 @@ class AppController(QObject):
         self.settings = settings
         self.opened: Opened | None = None
         self.worker: Worker | None = None
+        self._warming: Worker | None = None  # the database layer loading behind a grid filled from the file
         self.is_ready = False
         # Message boxes go through here, so tests can read them instead of a user.
         self.warn: Callable[[str], None] = self._warn
@@ -120,7 +123,7 @@ class AppController(QObject):
         if result.opened.demo_installed:
             self.window.show_message("Cơ sở dữ liệu mới: đã nạp dữ liệu mẫu Bắc Kạn 2020")
         if result.loaded is not None:
-            self._show(result.loaded)
+            self._show(result.loaded, result.state)
             return
         if result.problem:
             self.warn(result.problem)
@@ -161,9 +164,15 @@ class AppController(QObject):
         self.worker = None
         self._show(loaded)
 
-    def _show(self, loaded: Loaded) -> None:
+    def _show(self, loaded: Loaded, known: FileState | None = None) -> None:
+        """Fill the grid; with ``known``, the rows came from the file alone and the database layer loads next."""
         assert self.opened is not None
-        self.window.set_session(loaded.context, loaded.rows, self.opened.departments)
+        state = None
+        if known is not None:
+            state = ExchangeState(known.owner, known.lock.locked, known.lock.reason, known.open_conflicts)
+        self.window.set_session(loaded.context, loaded.rows, self.opened.departments, state=state)
+        if known is not None:
+            self._warm_up()
         if self.is_ready:
             return
         self.is_ready = True
@@ -172,6 +181,20 @@ class AppController(QObject):
         if trace.quit_after_ready():
             QTimer.singleShot(0, self.window.close)
         QTimer.singleShot(0, _install_crash_log)
+
+    def _warm_up(self) -> None:
+        """Load the database layer behind the filled grid (it touches no database: nothing to race)."""
+        from ui.session import warm_up
+
+        def task(_job: Job) -> None:
+            warm_up()
+            trace.milestone(trace.DATABASE_LOADED)  # from the worker: even if the window has already closed
+
+        worker = Worker(task, self)
+        worker.finished.connect(lambda _result: self.layerLoaded.emit())
+        worker.failed.connect(self.window.show_message)  # an import that fails: the next write says it again
+        worker.start()
+        self._warming = worker
 
     def reopen(self, database: str, role: str, year: int) -> None:
         """Open another database file (a phòng's, just set up) in this window; it is remembered for next time.

@@ -1,7 +1,10 @@
 """Start-up milestones on stderr, so anyone can time the app (``BKDESK_TRACE_STARTUP=1``).
 
 ``startup: window-shown`` is written at the main window's first paint, ``startup: ready``
-when the grid is filled with the user's rows and accepts input. With
+when the grid is filled with the user's rows and accepts input, and
+``startup: database-loaded`` when the database layer behind it is loaded too (from then
+on an edit is written without waiting; written only when the grid was filled from the
+file alone, which is the usual start). With
 ``BKDESK_QUIT_AFTER_READY=1`` the app quits right after ``ready`` (benchmarks, smoke tests).
 """
 
@@ -12,6 +15,7 @@ import sys
 
 WINDOW_SHOWN = "window-shown"
 READY = "ready"
+DATABASE_LOADED = "database-loaded"
 
 
 def _flag(name: str) -> bool:

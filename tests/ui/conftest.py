@@ -10,8 +10,9 @@ from PySide6.QtCore import QSettings
 
 from bkdesk.catalogue import PeriodKind
 from bkdesk.evaluation import RowInput
+from bkdesk.forms import restrict_to_department
 from db.database import Database
-from db.tables import load_rows, restrict_to_department
+from db.tables import load_rows
 from ui.context import SYNTHESIS_ROLE, AppContext
 
 OUT = Path(__file__).resolve().parent.parent / "out"

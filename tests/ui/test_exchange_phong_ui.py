@@ -39,7 +39,7 @@ def kt(demo_db: Database, tmp_path: Path) -> Iterator[Phong]:
 
 
 def open_window(qtbot: QtBot, context: AppContext, dialogs: Dialogs) -> MainWindow:
-    from db.tables import restrict_to_department
+    from bkdesk.forms import restrict_to_department
 
     window = MainWindow()
     qtbot.addWidget(window)

@@ -13,8 +13,14 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from bkdesk.catalogue import PeriodKind
+from bkdesk.verdicts import Verdict
+from db.demo import install_demo
+from db.entry import set_value
+from db.locking import lock_period
 from db.schema import open_database
+from db.submission_import import import_submissions
 from db.tables import load_rows
+from tests.fixtures.exchange import issue_phong
 from ui.app import parse_options
 from ui.main_window import MainWindow
 from ui.session import AppOptions
@@ -234,3 +240,80 @@ def test_bad_options_exit_with_a_code(argv: list[str]) -> None:
     from ui.app import run
 
     assert run(argv) == 2
+
+
+def test_the_grid_fills_before_sqlalchemy_is_imported(tmp_path: Path) -> None:
+    """As a user starts it on a database that has a table: the database layer loads behind the grid."""
+    database = tmp_path / "x.sqlite"
+    db = open_database(database)
+    install_demo(db, actor="kiểm thử")
+    db.dispose()
+    script = (
+        "import sys\n"
+        "from ui import trace\n"
+        "seen = {}\n"
+        "write = trace.milestone\n"
+        "def milestone(name):\n"
+        "    seen.setdefault(name, 'sqlalchemy' in sys.modules)\n"
+        "    write(name)\n"
+        "trace.milestone = milestone\n"
+        "from ui.app import run\n"
+        f"code = run(['--db', {str(database)!r}, '--role', 'KT', '--year', '2020'])\n"
+        "print(seen)\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = {"window-shown": False, "ready": False, "database-loaded": True}
+    assert done.stdout.strip().splitlines()[-1] == str(loaded)
+
+
+def test_an_edit_right_after_start_up_is_written(qtbot: QtBot, db_path: Path) -> None:
+    """The grid is filled from the file; an edit made before the database layer has loaded waits for it."""
+    db = open_database(db_path)
+    install_demo(db, actor="kiểm thử")
+    db.dispose()
+    started = Started(qtbot, AppOptions(db=str(db_path), role="KT", year=2020))
+    with qtbot.waitSignal(started.controller.layerLoaded, timeout=30000):
+        started.run(qtbot)
+        model = started.window.model
+        assert model is not None
+        assert model.edit_cell(model.row_of("A.8"), "estimate", "25.600")  # at once, layer loaded or not
+        assert model.evaluation.row("A.8").verdict is Verdict.EXCEEDED
+    started.close()
+    db = open_database(db_path)
+    try:
+        pig = next(row for row in load_rows(db, 2020) if row.indicator.code == "A.8")
+        assert pig.estimate == "25.600"
+    finally:
+        db.dispose()
+
+
+def test_lock_and_conflicts_are_shown_from_the_file(qtbot: QtBot, db_path: Path, tmp_path: Path) -> None:
+    office = open_database(db_path)
+    install_demo(office, actor="văn phòng")
+    phong = issue_phong(office, "KT", tmp_path / "kt")
+    phong.enter("A.3", "480")
+    set_value(office, "A.3", 2020, "470", actor="văn phòng")  # both sides changed A.3: one conflict
+    import_submissions(office, [phong.submit(tmp_path)], actor="văn phòng")
+    lock_period(office, 2020, [PeriodKind.ESTIMATE], "Đã trình Thành ủy", actor="văn phòng")
+    phong.db.dispose()
+    office.dispose()
+    started = Started(qtbot, AppOptions(db=str(db_path), role="tonghop", year=2020))
+    with qtbot.waitSignal(started.controller.layerLoaded, timeout=30000):  # only after a start from the file
+        started.run(qtbot)
+    try:
+        window = started.window
+        assert window.exchange.conflicts_action.text() == "Xung đột số liệu (1)…"
+        assert window.lock_label.isVisibleTo(window) and "Đã trình Thành ủy" in window.lock_label.toolTip()
+        assert window.windowTitle().endswith("đã chốt số liệu")
+    finally:
+        started.close()

@@ -1,0 +1,192 @@
+"""The app's first screen read with Python's own ``sqlite3``, before SQLAlchemy is imported.
+
+Importing SQLAlchemy and its ORM costs more than showing the window itself, so at
+start-up the app reads what its first screen needs (the years, the phòng, whose
+database it is, one period's rows, its lock and the open conflicts) straight from the file, and the
+database layer loads in the background once the grid is filled. Every later read and
+every write goes through the SQLAlchemy services as before.
+
+These queries mirror :func:`db.tables.load_rows` and its neighbours; the tests compare
+the two on the same files so that they cannot drift apart. The reader only ever reads,
+and answers ``None`` whenever it cannot be sure (another schema version, an empty file,
+a database that is not a file): the start-up then takes the SQLAlchemy path, which also
+creates, migrates and reports problems.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bkdesk.catalogue import Department, Direction, Indicator, PeriodKind
+from bkdesk.evaluation import Override, RowInput
+from bkdesk.verdicts import Verdict
+from db.file_format import ROLE_KEY, SCHEMA_VERSION, SYNTHESIS_ROLE
+
+_ROWS = """
+    SELECT i.id, i.code, i.group_code, i.stt, i.name, i.unit, parent.code, department.code,
+           i.direction, i.counted, i.sum_of_children, t.text
+    FROM targets AS t
+    JOIN indicators AS i ON t.indicator_id = i.id
+    LEFT JOIN indicators AS parent ON i.parent_id = parent.id
+    LEFT JOIN departments AS department ON i.department_id = department.id
+    WHERE t.year = ?
+    ORDER BY t.position, i.id
+"""
+_VALUES = """
+    SELECT indicator_id, text, note, reported_verdict, reported_pct_last_year
+    FROM indicator_values WHERE period_id = ?
+"""
+_OVERRIDES = "SELECT indicator_id, verdict, reason, set_by, set_at FROM verdict_overrides WHERE period_id = ?"
+_OPEN_CONFLICTS = """
+    SELECT COUNT(*) FROM exchange_conflicts AS c
+    JOIN departments AS d ON c.department_id = d.id
+    JOIN indicators AS i ON c.indicator_id = i.id
+    JOIN periods AS p ON c.period_id = p.id
+    JOIN exchange_submissions AS s ON c.submission_id = s.id
+    WHERE p.year = ? AND c.status = 'open'
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Lock:
+    locked: bool
+    reason: str = ""
+
+
+class FirstScreenReader:
+    """Read-only queries on one ``sqlite3`` connection, used by one thread and then closed."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    @classmethod
+    def open(cls, file: Path) -> FirstScreenReader | None:
+        """A reader on ``file``, or ``None`` when the file is not a bkdesk database of this version."""
+        if not file.is_file() or file.stat().st_size == 0:
+            return None  # sqlite3 would create it; creating is the database layer's job
+        connection = sqlite3.connect(file, timeout=5)
+        try:
+            connection.execute("PRAGMA query_only = ON")
+            version = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except sqlite3.Error:
+            connection.close()
+            return None
+        if version is None or version[0] != str(SCHEMA_VERSION):
+            connection.close()
+            return None
+        return cls(connection)
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> FirstScreenReader:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _all(self, sql: str, *parameters: object) -> list[tuple]:  # type: ignore[type-arg]
+        with closing(self._connection.execute(sql, parameters)) as cursor:
+            return cursor.fetchall()
+
+    def years(self) -> list[int]:
+        """As :func:`db.tables.years`: years that have a table, newest last."""
+        return [year for (year,) in self._all("SELECT DISTINCT year FROM targets ORDER BY year")]
+
+    def departments(self) -> list[Department]:
+        """As :func:`db.tables.departments`."""
+        return [Department(code, name) for code, name in self._all("SELECT code, name FROM departments ORDER BY id")]
+
+    def owner(self) -> Department | None:
+        """As :func:`db.roles.database_role`: the phòng a phòng's database belongs to, else ``None``."""
+        found = self._all("SELECT value FROM settings WHERE key = ?", ROLE_KEY)
+        code = found[0][0] if found else ""
+        if not code or code == SYNTHESIS_ROLE:
+            return None
+        identity = self._all("SELECT department_code, department_name FROM exchange_identity ORDER BY id DESC LIMIT 1")
+        name = identity[0][1] if identity and identity[0][0] == code else ""
+        if not name:
+            named = self._all("SELECT name FROM departments WHERE code = ?", code)
+            name = (named[0][0] if named else "") or code
+        return Department(code, name)
+
+    def _period(self, year: int, kind: PeriodKind) -> tuple[int, bool, str] | None:
+        found = self._all("SELECT id, locked, lock_reason FROM periods WHERE year = ? AND kind = ?", year, kind.value)
+        return (found[0][0], bool(found[0][1]), found[0][2] or "") if found else None
+
+    def lock(self, year: int, kind: PeriodKind) -> Lock:
+        """As :func:`db.tables.lock_state`."""
+        period = self._period(year, kind)
+        return Lock(True, period[2]) if period is not None and period[1] else Lock(False)
+
+    def open_conflicts(self, year: int) -> int:
+        """As ``len(db.conflicts.list_conflicts(db, year))`` on the synthesis office's database."""
+        return self._all(_OPEN_CONFLICTS, year)[0][0]
+
+    def _values(self, year: int, kind: PeriodKind) -> dict[int, tuple[str, str, str, str]]:
+        period = self._period(year, kind)
+        if period is None:
+            return {}
+        return {row[0]: row[1:] for row in self._all(_VALUES, period[0])}
+
+    def rows(self, year: int, kind: PeriodKind) -> list[RowInput]:
+        """As :func:`db.tables.load_rows`: ``year``'s table in printed order, with this period's figures."""
+        values = self._values(year, kind)
+        last_year: dict[int, str] = {}
+        for earlier in (PeriodKind.ESTIMATE, PeriodKind.RESULT):  # the final result wins over the estimate
+            for indicator_id, (text, *_rest) in self._values(year - 1, earlier).items():
+                if text:
+                    last_year[indicator_id] = text
+        period = self._period(year, kind)
+        overrides = {row[0]: row[1:] for row in self._all(_OVERRIDES, period[0])} if period is not None else {}
+        rows: list[RowInput] = []
+        for (
+            indicator_id,
+            code,
+            group,
+            stt,
+            name,
+            unit,
+            parent,
+            department,
+            direction,
+            counted,
+            sum_of_children,
+            target,
+        ) in self._all(_ROWS, year):
+            text, note, reported_verdict, reported_pct = values.get(indicator_id, ("", "", "", ""))
+            override = overrides.get(indicator_id)
+            rows.append(
+                RowInput(
+                    indicator=Indicator(
+                        code=code,
+                        group=group,
+                        stt=stt,
+                        name=name,
+                        unit=unit,
+                        parent=parent,
+                        department=department,
+                        direction=Direction(direction),
+                        counted=bool(counted),
+                        sum_of_children=bool(sum_of_children),
+                    ),
+                    target=target,
+                    estimate=text,
+                    last_year=last_year.get(indicator_id, ""),
+                    reported_verdict=Verdict(reported_verdict) if reported_verdict else None,
+                    reported_pct_last_year=reported_pct,
+                    override=_override(*override) if override is not None else None,
+                    note=note,
+                )
+            )
+        return rows
+
+
+def _override(verdict: str, reason: str, set_by: str, set_at: str | None) -> Override:
+    # SQLAlchemy keeps a DateTime in SQLite as ISO text, in UTC (db.models.UtcDateTime).
+    at = datetime.fromisoformat(set_at).replace(tzinfo=UTC) if set_at else None
+    return Override(Verdict(verdict), reason, set_by, at)
