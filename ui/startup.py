@@ -171,7 +171,7 @@ class AppController(QObject):
         if known is not None:
             state = ExchangeState(known.owner, known.lock.locked, known.lock.reason, known.open_conflicts)
         self.window.set_session(loaded.context, loaded.rows, self.opened.departments, state=state)
-        if known is not None:
+        if known is not None and self._warming is None:  # once: the modules stay loaded
             self._warm_up()
         if self.is_ready:
             return

@@ -194,10 +194,10 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def test_main_py_opens_the_app_and_reports_ready(tmp_path: Path) -> None:
-    database = tmp_path / "x.sqlite"
+def _run(arguments: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``python ARGUMENTS`` as the app runs: offscreen, tracing, closing after ``ready``."""
     done = subprocess.run(
-        [sys.executable, "main.py", "--db", str(database), "--role", "KT", "--year", "2020"],
+        [sys.executable, *arguments],
         cwd=ROOT,
         env=_env(tmp_path),
         capture_output=True,
@@ -206,6 +206,12 @@ def test_main_py_opens_the_app_and_reports_ready(tmp_path: Path) -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_main_py_opens_the_app_and_reports_ready(tmp_path: Path) -> None:
+    database = tmp_path / "x.sqlite"
+    done = _run(["main.py", "--db", str(database), "--role", "KT", "--year", "2020"], tmp_path)
     lines = done.stderr.splitlines()
     assert "startup: window-shown" in lines
     assert "startup: ready" in lines
@@ -221,16 +227,7 @@ def test_heavy_modules_are_not_loaded_at_start_up(tmp_path: Path) -> None:
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
         "sys.exit(code)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=_env(tmp_path),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _run(["-c", script], tmp_path)
     assert "startup: ready" in done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
@@ -262,16 +259,7 @@ def test_the_grid_fills_before_sqlalchemy_is_imported(tmp_path: Path) -> None:
         "print(seen)\n"
         "sys.exit(code)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=_env(tmp_path),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _run(["-c", script], tmp_path)
     loaded = {"window-shown": False, "ready": False, "database-loaded": True}
     assert done.stdout.strip().splitlines()[-1] == str(loaded)
 
