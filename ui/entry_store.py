@@ -5,7 +5,8 @@ back for a later "save". Refusals come out as ``db.errors.StoreError``/``Invalid
 with their Vietnamese message.
 
 The database layer is imported on first use, not with the grid: at start-up the grid is
-filled from the first screen's read of the file (:mod:`db.first_screen`) while it loads.
+filled from the file alone (:mod:`db.first_screen`) while it loads (:mod:`ui.database_layer`),
+and a write made meanwhile waits for it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 from bkdesk.evaluation import RowInput
 from bkdesk.forms import restrict_to_department
 from bkdesk.verdicts import Verdict
+from ui import database_layer
 from ui.context import AppContext
 
 if TYPE_CHECKING:
@@ -32,6 +34,7 @@ class EntryStore:
 
     def load_rows(self) -> list[RowInput]:
         """The context's table: every row for the synthesis office, a phòng's own rows otherwise."""
+        database_layer.load()
         from db import tables
 
         context = self.context
@@ -40,6 +43,7 @@ class EntryStore:
 
     def write(self, code: str, field: str, text: str, *, current_value: str, reason: str = "") -> None:
         """Store one cell; ``current_value`` is the estimate kept when only the note changes."""
+        database_layer.load()
         from db import entry
 
         context = self.context
@@ -64,12 +68,14 @@ class EntryStore:
             raise ValueError(field)
 
     def set_override(self, code: str, verdict: Verdict | None, reason: str) -> None:
+        database_layer.load()
         from db import entry
 
         context = self.context
         entry.set_override(context.db, code, context.year, verdict, reason, kind=context.period, actor=context.actor)
 
     def history(self, code: str) -> list[AuditEntry]:
+        database_layer.load()
         from db import audit
 
         return audit.history(self.context.db, self.context.year, code)

@@ -150,7 +150,7 @@ class ExchangeActions(QObject):
         self.update_actions()
 
     def update_actions(self) -> None:
-        free = not self.runner.busy
+        free = not self.runner.busy and self.window.database_ready
         for action in self.synthesis_actions:
             action.setEnabled(free and self.on_synthesis_side)
         for action in self.phong_actions:

@@ -61,6 +61,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings if settings is not None else SettingsStore()
         self.context: AppContext | None = None
+        # False while the database layer loads behind a grid filled from the file (ui.database_layer).
+        self.database_ready = True
         self.model: EntryModel | None = None
         self.departments: list[Department] = []
         self.painted = False
@@ -228,7 +230,14 @@ class MainWindow(QMainWindow):
     def set_database(self, label: str) -> None:
         self.database_label.setText(f"Cơ sở dữ liệu: {label}")
         self.database_label.setToolTip(label)
-        self.change_session_action.setEnabled(True)
+        self.change_session_action.setEnabled(self.database_ready)
+
+    def set_database_ready(self, ready: bool) -> None:
+        """Printing, switching and the exchange menu go to the database: off while its layer loads."""
+        self.database_ready = ready
+        self.change_session_action.setEnabled(ready)
+        self.print_action.setEnabled(ready and self.context is not None)
+        self.exchange.update_actions()
 
     def set_session(
         self,
@@ -268,6 +277,7 @@ class MainWindow(QMainWindow):
         self.progress.setVisible(False)
         for action in self._session_actions:
             action.setEnabled(True)
+        self.print_action.setEnabled(self.database_ready)
         self.override_action.setVisible(context.is_synthesis)
         self._dashboard_stale = True
         if state is not None:

@@ -3,8 +3,8 @@
 Everything here runs in a worker (:mod:`ui.workers`). The window has been painted before
 any of it starts. A bkdesk file of this version that already has a table is read with
 Python's own sqlite3 (:mod:`db.first_screen`), so that the grid fills before SQLAlchemy,
-the slowest import on the way, is loaded; :func:`warm_up` loads it right after, in the
-background. Anything else (a new file, an older schema, a URL) goes through the database
+the slowest import on the way, is loaded; :mod:`ui.database_layer` loads it right after, in
+the background. Anything else (a new file, an older schema, a URL) goes through the database
 layer at once, which installs the Bắc Kạn demo into an empty database, migrates an older
 one and says what is wrong with a bad one.
 
@@ -86,7 +86,7 @@ class StartResult:
     problem: str = ""  # shown before the chooser
     proposal: Choice | None = None  # what the chooser starts with
     # With the rows read from the file alone (db.first_screen): what the exchange menu shows
-    # (whose database, the lock, the open conflicts); the database layer is still to load (warm_up).
+    # (whose database, the lock, the open conflicts); the database layer is still to load.
     state: FileState | None = None
 
 
@@ -272,18 +272,6 @@ def quick_start(options: AppOptions, remembered: Choice | None) -> StartResult |
                 opened.forget_rows()
     except (StoreError, OSError, sqlite3.Error):
         return None  # the database layer opens it again and says what is wrong
-
-
-def warm_up() -> None:
-    """Load the database layer, so that the first edit is written at once.
-
-    Run in the background once the first screen is up; an edit made before it ends waits
-    for it. Only modules: the engine is made by the first write, on whatever database the
-    window then has open.
-    """
-    import sqlalchemy.dialects.sqlite  # noqa: F401 -- what the first write's engine loads
-
-    from db import audit, entry, roles, tables  # noqa: F401 -- the grid's write path
 
 
 def load_task(opened: Opened, choice: Choice) -> Callable[[Job], Loaded]:

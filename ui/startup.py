@@ -183,16 +183,25 @@ class AppController(QObject):
         QTimer.singleShot(0, _install_crash_log)
 
     def _warm_up(self) -> None:
-        """Load the database layer behind the filled grid (it touches no database: nothing to race)."""
-        from ui.session import warm_up
+        """Load the database layer behind the filled grid; the actions that need it wait until then."""
+        from ui import database_layer
 
         def task(_job: Job) -> None:
-            warm_up()
+            database_layer.load()
             trace.milestone(trace.DATABASE_LOADED)  # from the worker: even if the window has already closed
 
+        def done(_result: object) -> None:
+            self.window.set_database_ready(True)
+            self.layerLoaded.emit()
+
+        def failed(message: str) -> None:  # an import that fails: the next write says it again
+            self.window.set_database_ready(True)
+            self.window.show_message(message)
+
+        self.window.set_database_ready(False)
         worker = Worker(task, self)
-        worker.finished.connect(lambda _result: self.layerLoaded.emit())
-        worker.failed.connect(self.window.show_message)  # an import that fails: the next write says it again
+        worker.finished.connect(done)
+        worker.failed.connect(failed)
         worker.start()
         self._warming = worker
 

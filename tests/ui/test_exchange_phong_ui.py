@@ -152,6 +152,8 @@ class Started:
         with qtbot.waitSignal(self.controller.ready, timeout=30000):
             self.window.show()
             self.controller.start()
+        # The menus that go to the database open once its layer has loaded behind the grid.
+        qtbot.waitUntil(lambda: self.window.database_ready, timeout=30000)
         return self.window
 
     def close(self) -> None:

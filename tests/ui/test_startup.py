@@ -58,6 +58,8 @@ class Started:
         with qtbot.waitSignal(self.controller.ready, timeout=30000):
             self.window.show()
             self.controller.start()
+        # The menus that go to the database open once its layer has loaded behind the grid.
+        qtbot.waitUntil(lambda: self.window.database_ready, timeout=30000)
 
     def close(self) -> None:
         self.window.close()
@@ -271,7 +273,9 @@ def test_an_edit_right_after_start_up_is_written(qtbot: QtBot, db_path: Path) ->
     db.dispose()
     started = Started(qtbot, AppOptions(db=str(db_path), role="KT", year=2020))
     with qtbot.waitSignal(started.controller.layerLoaded, timeout=30000):
-        started.run(qtbot)
+        with qtbot.waitSignal(started.controller.ready, timeout=30000):
+            started.window.show()
+            started.controller.start()
         model = started.window.model
         assert model is not None
         assert model.edit_cell(model.row_of("A.8"), "estimate", "25.600")  # at once, layer loaded or not
@@ -303,5 +307,20 @@ def test_lock_and_conflicts_are_shown_from_the_file(qtbot: QtBot, db_path: Path,
         assert window.exchange.conflicts_action.text() == "Xung đột số liệu (1)…"
         assert window.lock_label.isVisibleTo(window) and "Đã trình Thành ủy" in window.lock_label.toolTip()
         assert window.windowTitle().endswith("đã chốt số liệu")
+    finally:
+        started.close()
+
+
+def test_the_actions_that_go_to_the_database_wait_for_its_layer(qtbot: QtBot, db_path: Path) -> None:
+    started = Started(qtbot, AppOptions(db=str(db_path), role="tonghop", year=2020))
+    started.run(qtbot)
+    try:
+        window = started.window
+        waiting = [window.print_action, window.change_session_action, window.exchange.import_action]
+        window.set_database_ready(False)  # as while the layer loads behind a grid read from the file
+        assert not any(action.isEnabled() for action in waiting)
+        assert window.copy_action.isEnabled() and window.find_action.isEnabled()  # the grid itself works
+        window.set_database_ready(True)
+        assert all(action.isEnabled() for action in waiting)
     finally:
         started.close()
