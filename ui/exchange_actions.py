@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QMessageBox
 
+from ui import database_layer
 from ui.task_runner import TaskRunner
 
 if TYPE_CHECKING:
@@ -260,7 +261,8 @@ class ExchangeActions(QObject):
 
     def accepts_drop(self, mime: QMimeData) -> bool:
         """Files dropped on the window are taken in at the synthesis office only, and only local files."""
-        return self.on_synthesis_side and not self.runner.busy and bool(dropped_files(mime))
+        ready = self.window.database_ready and not self.runner.busy
+        return ready and self.on_synthesis_side and bool(dropped_files(mime))
 
     def drop(self, mime: QMimeData) -> bool:
         files = dropped_files(mime)
@@ -361,6 +363,7 @@ class ExchangeActions(QObject):
         page.show_loading(year, kind)
 
         def task(_job: Any) -> Any:
+            database_layer.load()  # the tab may be opened while the layer still loads
             from db.status import completeness
 
             return completeness(db, year, kind)

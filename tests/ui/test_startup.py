@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMimeData, Qt, QUrl
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
@@ -317,10 +317,16 @@ def test_the_actions_that_go_to_the_database_wait_for_its_layer(qtbot: QtBot, db
     try:
         window = started.window
         waiting = [window.print_action, window.change_session_action, window.exchange.import_action]
+        submission = db_path.with_name("KT-2020-uoc-so1.json")
+        submission.write_text("{}", encoding="utf-8")
+        dropped = QMimeData()
+        dropped.setUrls([QUrl.fromLocalFile(str(submission))])
         window.set_database_ready(False)  # as while the layer loads behind a grid read from the file
         assert not any(action.isEnabled() for action in waiting)
+        assert not window.exchange.accepts_drop(dropped)
         assert window.copy_action.isEnabled() and window.find_action.isEnabled()  # the grid itself works
         window.set_database_ready(True)
         assert all(action.isEnabled() for action in waiting)
+        assert window.exchange.accepts_drop(dropped)
     finally:
         started.close()
