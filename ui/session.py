@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from bkdesk.catalogue import Department, PeriodKind
 from bkdesk.evaluation import RowInput
 from bkdesk.forms import restrict_to_department
+from ui import database_layer
 from ui.context import SYNTHESIS_ROLE, AppContext
 from ui.options import AppOptions
 from ui.settings_store import Choice, choice_from_raw
@@ -99,6 +100,7 @@ class FileState:
 
 def open_store(options: AppOptions, job: Job | None = None) -> Opened:
     """Open (or create) the database; a database without any indicator gets the demo."""
+    database_layer.load()
     from db import tables
     from db.login import current_user
     from db.roles import database_role
@@ -277,6 +279,7 @@ def quick_start(options: AppOptions, remembered: Choice | None) -> StartResult |
 def load_task(opened: Opened, choice: Choice) -> Callable[[Job], Loaded]:
     def task(job: Job) -> Loaded:
         job.status("Đang tải các chỉ tiêu…")
+        database_layer.load()
         opened.forget_rows()
         return load(opened, choice)
 
