@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bkdesk.catalogue import Department, Direction, Indicator, PeriodKind
 from bkdesk.evaluation import Override, RowInput
 from bkdesk.verdicts import Verdict
-from db.file_format import ROLE_KEY, SCHEMA_VERSION, SYNTHESIS_ROLE
+from db.file_format import ROLE_KEY, SCHEMA_VERSION, SYNTHESIS_ROLE, LockState
 
 _ROWS = """
     SELECT i.id, i.code, i.group_code, i.stt, i.name, i.unit, parent.code, department.code,
@@ -49,12 +48,6 @@ _OPEN_CONFLICTS = """
     JOIN exchange_submissions AS s ON c.submission_id = s.id
     WHERE p.year = ? AND c.status = 'open'
 """
-
-
-@dataclass(frozen=True, slots=True)
-class Lock:
-    locked: bool
-    reason: str = ""
 
 
 class FirstScreenReader:
@@ -118,10 +111,10 @@ class FirstScreenReader:
         found = self._all("SELECT id, locked, lock_reason FROM periods WHERE year = ? AND kind = ?", year, kind.value)
         return (found[0][0], bool(found[0][1]), found[0][2] or "") if found else None
 
-    def lock(self, year: int, kind: PeriodKind) -> Lock:
+    def lock(self, year: int, kind: PeriodKind) -> LockState:
         """As :func:`db.tables.lock_state`."""
         period = self._period(year, kind)
-        return Lock(True, period[2]) if period is not None and period[1] else Lock(False)
+        return LockState(True, period[2]) if period is not None and period[1] else LockState(False)
 
     def open_conflicts(self, year: int) -> int:
         """As ``len(db.conflicts.list_conflicts(db, year))`` on the synthesis office's database."""

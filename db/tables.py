@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
@@ -12,6 +10,7 @@ from bkdesk.evaluation import Evaluation, Override, RowInput, evaluate_table
 from bkdesk.verdicts import Verdict
 from db.database import Database
 from db.errors import StoreError
+from db.file_format import LockState
 from db.models import (
     DepartmentRow,
     IndicatorRow,
@@ -173,14 +172,6 @@ def default_year_of(db: Database, code: str, kind: PeriodKind = PeriodKind.ESTIM
             )
         )
     return next((year for year in holding if year in with_figures), holding[0] if holding else None)
-
-
-@dataclass(frozen=True, slots=True)
-class LockState:
-    """Whether a period's figures are locked, and why."""
-
-    locked: bool
-    reason: str = ""
 
 
 def lock_state(db: Database, year: int, kind: PeriodKind) -> LockState:

@@ -18,7 +18,8 @@ from bkdesk.verdicts import Verdict
 from db.conflicts import list_conflicts
 from db.database import Database
 from db.entry import set_override, set_value
-from db.first_screen import FirstScreenReader, Lock
+from db.file_format import LockState
+from db.first_screen import FirstScreenReader
 from db.locking import lock_period
 from db.roles import database_role
 from db.schema import open_database
@@ -42,8 +43,7 @@ def assert_same_as_database_layer(db: Database) -> None:
                 assert reader.open_conflicts(year) == len(list_conflicts(db, year))
             for kind in PeriodKind:
                 assert reader.rows(year, kind) == load_rows(db, year, kind), (year, kind)
-                state = lock_state(db, year, kind)
-                assert reader.lock(year, kind) == Lock(state.locked, state.reason)
+                assert reader.lock(year, kind) == lock_state(db, year, kind)
 
 
 def test_the_demo_reads_the_same(demo_db: Database) -> None:
@@ -63,7 +63,7 @@ def test_figures_notes_overrides_results_and_locks_read_the_same(demo_db: Databa
     with reader:
         pig = next(row for row in reader.rows(2020, PeriodKind.ESTIMATE) if row.indicator.code == "A.8")
         assert pig.override is not None and pig.override.at is not None and pig.override.at.tzinfo is not None
-        assert reader.lock(2020, PeriodKind.ESTIMATE) == Lock(True, "Đã trình Thành ủy")
+        assert reader.lock(2020, PeriodKind.ESTIMATE) == LockState(True, "Đã trình Thành ủy")
 
 
 def test_a_phong_database_and_the_conflicts_it_leaves_read_the_same(demo_db: Database, tmp_path: Path) -> None:

@@ -15,6 +15,10 @@ _lock = threading.Lock()
 _loaded = threading.Event()
 
 
+def is_loaded() -> bool:
+    return _loaded.is_set()
+
+
 def load() -> None:
     """Import the layer, or wait for the thread that is importing it."""
     if _loaded.is_set():

@@ -31,7 +31,7 @@ from ui.workers import Job
 
 if TYPE_CHECKING:
     from db.database import Database
-    from db.first_screen import Lock
+    from ui.exchange_actions import ExchangeState
 
 
 @dataclass
@@ -88,14 +88,7 @@ class StartResult:
     proposal: Choice | None = None  # what the chooser starts with
     # With the rows read from the file alone (db.first_screen): what the exchange menu shows
     # (whose database, the lock, the open conflicts); the database layer is still to load.
-    state: FileState | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FileState:
-    owner: Department | None
-    lock: Lock
-    open_conflicts: int
+    state: ExchangeState | None = None
 
 
 def open_store(options: AppOptions, job: Job | None = None) -> Opened:
@@ -266,8 +259,11 @@ def quick_start(options: AppOptions, remembered: Choice | None) -> StartResult |
                 if choice is None:
                     return StartResult(opened, None, problem, proposal)
                 loaded = load(opened, choice)
+                from ui.exchange_actions import ExchangeState
+
+                lock = reader.lock(choice.year, choice.period)
                 conflicts = reader.open_conflicts(choice.year) if opened.owner is None else 0
-                state = FileState(opened.owner, reader.lock(choice.year, choice.period), conflicts)
+                state = ExchangeState(opened.owner, lock.locked, lock.reason, conflicts)
                 return StartResult(opened, loaded, "", proposal, state=state)
             finally:  # from here on, rows are read through the database layer
                 opened.reader = None

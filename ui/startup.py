@@ -17,14 +17,14 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QDialog
 
 from ui import trace
-from ui.exchange_actions import ExchangeState
 from ui.main_window import MainWindow
 from ui.options import AppOptions
 from ui.settings_store import Choice, SettingsStore
 from ui.workers import Job, Worker
 
 if TYPE_CHECKING:
-    from ui.session import FileState, Loaded, Opened
+    from ui.exchange_actions import ExchangeState
+    from ui.session import Loaded, Opened
 
 
 def _install_crash_log() -> None:
@@ -50,7 +50,6 @@ class AppController(QObject):
         self.settings = settings
         self.opened: Opened | None = None
         self.worker: Worker | None = None
-        self._warming: Worker | None = None  # the database layer loading behind a grid filled from the file
         self.is_ready = False
         # Message boxes go through here, so tests can read them instead of a user.
         self.warn: Callable[[str], None] = self._warn
@@ -164,14 +163,11 @@ class AppController(QObject):
         self.worker = None
         self._show(loaded)
 
-    def _show(self, loaded: Loaded, known: FileState | None = None) -> None:
-        """Fill the grid; with ``known``, the rows came from the file alone and the database layer loads next."""
+    def _show(self, loaded: Loaded, state: ExchangeState | None = None) -> None:
+        """Fill the grid; with ``state`` (read from the file alone), the database layer loads next."""
         assert self.opened is not None
-        state = None
-        if known is not None:
-            state = ExchangeState(known.owner, known.lock.locked, known.lock.reason, known.open_conflicts)
         self.window.set_session(loaded.context, loaded.rows, self.opened.departments, state=state)
-        if known is not None and self._warming is None:  # once: the modules stay loaded
+        if state is not None:
             self._warm_up()
         if self.is_ready:
             return
@@ -185,6 +181,10 @@ class AppController(QObject):
     def _warm_up(self) -> None:
         """Load the database layer behind the filled grid; the actions that need it wait until then."""
         from ui import database_layer
+
+        if database_layer.is_loaded():  # an earlier start in this window loaded it
+            self.layerLoaded.emit()
+            return
 
         def task(_job: Job) -> None:
             database_layer.load()
@@ -203,7 +203,6 @@ class AppController(QObject):
         worker.finished.connect(done)
         worker.failed.connect(failed)
         worker.start()
-        self._warming = worker
 
     def reopen(self, database: str, role: str, year: int) -> None:
         """Open another database file (a phòng's, just set up) in this window; it is remembered for next time.
