@@ -35,6 +35,9 @@ def register(subparsers: Any) -> None:
     set_value.add_argument("value", help='giá trị theo kiểu Việt Nam, ví dụ "21.246" hoặc "95,3"; "" để xóa')
     set_value.add_argument("--note", help="ghi chú")
     set_value.add_argument("--reason", default="", help="lý do sửa (ghi vào lịch sử)")
+    set_value.add_argument(
+        "--expect", metavar="CŨ", help="giá trị bạn thấy đang lưu; nếu giá trị đang lưu đã khác thì không ghi gì"
+    )
     set_value.add_argument("--year", type=int, help="năm (mặc định: năm mới nhất đã có số liệu của kỳ này)")
     add_period_option(set_value)
     add_database_options(set_value)
@@ -85,6 +88,7 @@ def run_set_value(args: argparse.Namespace) -> int:
         note=args.note,
         actor=current_user(),
         reason=args.reason,
+        expected=args.expect,  # a changed value refuses it (StaleValue): exit 1, nothing written
     )
     if not changes:
         say(f"{code}: không có gì thay đổi.")

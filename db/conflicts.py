@@ -167,8 +167,7 @@ def resolve_conflict(db: Database, conflict_id: int, keep: Keep, reason: str, *,
         changed = False
         kept = view.current if keep is Keep.LOCAL else row.incoming
         if keep is Keep.INCOMING:
-            current_value = value.text if value is not None else ""
-            text, note = (row.incoming, None) if row.field == "value" else (current_value, row.incoming)
+            text, note = (row.incoming, None) if row.field == "value" else (None, row.incoming)
             changes = write_value(
                 session,
                 indicator.code,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from db.errors import StoreError
+from db.transactions import WRITE, install_transaction_control
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -83,12 +84,18 @@ class Database:
 
     @contextmanager
     def begin(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
+        """One write transaction: committed when the block ends, rolled back on any error.
+
+        It holds the write lock from its start (SQLite: ``BEGIN IMMEDIATE``), so every value it
+        reads is still the stored one when it writes (:mod:`db.transactions`).
+        """
         with self.sessions.begin() as session:
+            session.connection(execution_options=WRITE)
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A read: a consistent snapshot that never waits for a writer."""
         with self.sessions() as session:
             yield session
 
@@ -107,6 +114,7 @@ def make_engine(url: str) -> Engine:
     from sqlalchemy import create_engine, event
 
     engine = create_engine(url)
+    install_transaction_control(engine)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -1,4 +1,16 @@
-"""Writing figures: one value, target or verdict override per transaction, audited.
+"""Writing figures, one field at a time, knowing what each write overwrites.
+
+The fields are the figure (``value``: an estimate or a result), its note, the target,
+the same-period figure as a table printed it, and the verdict override. A write
+changes the field it names and nothing else: a note never sends the figure back.
+
+Each write runs in a write transaction (:meth:`db.database.Database.begin` holds the
+write lock from its start), reads the stored value there and takes the audit's old
+value from that read. A person's write (the grid, a dialog, ``set-value --expect``) also
+carries the value the person saw, ``expected``: if the stored value has changed since,
+nothing is written and :class:`~db.errors.StaleValue` says who changed it, to what and
+when. ``expected=None`` writes without that check: an imported table overwrites, and a
+merge has decided from values it read in the same transaction.
 
 The checks are the core's (``bkdesk.entry``); this module only stores what passed
 them, so the app, ``set-value`` and imports refuse exactly the same things.
@@ -6,20 +18,47 @@ them, so the app, ``set-value`` and imports refuse exactly the same things.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bkdesk.catalogue import PeriodKind
 from bkdesk.entry import EntryError, check_note, check_reason, check_value
+from bkdesk.text import clean
 from bkdesk.verdicts import Verdict
 from db import audit
 from db.database import Database
-from db.errors import InvalidInput, StoreError
-from db.models import IndicatorRow, OverrideRow, PeriodRow, TargetRow, ValueRow, utcnow
+from db.errors import InvalidInput, StaleField, StaleValue, StoreError
+from db.models import AuditRow, IndicatorRow, OverrideRow, PeriodRow, TargetRow, ValueRow, utcnow
 from db.roles import refuse_other_department
 from db.tables import ensure_period, find_indicator
+
+VALUE = "value"
+NOTE = "note"
+TARGET = "target"
+SAME_PERIOD = "reported_pct_last_year"
+REPORTED_VERDICT = "reported_verdict"
+VERDICT = "verdict"
+
+FIELD_LABELS = {
+    VALUE: "số liệu",
+    NOTE: "ghi chú",
+    TARGET: "nhiệm vụ",
+    SAME_PERIOD: "so với cùng kỳ",
+    REPORTED_VERDICT: "đánh giá trong biểu",
+    VERDICT: "điều chỉnh đánh giá",
+}
+# The columns of an indicator's figure row (``ValueRow``) that each field is stored in.
+_COLUMNS = {VALUE: "text", NOTE: "note", SAME_PERIOD: "reported_pct_last_year", REPORTED_VERDICT: "reported_verdict"}
+_ACTIONS = {
+    VALUE: "sửa giá trị",
+    NOTE: "sửa ghi chú",
+    SAME_PERIOD: "sửa so với cùng kỳ",
+    REPORTED_VERDICT: "nhập từ biểu",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +75,21 @@ class Change:
         return self.old != self.new
 
 
+@dataclass(frozen=True, slots=True)
+class CellWrite:
+    """One field of one indicator to store.
+
+    ``field`` is ``VALUE``, ``NOTE``, ``TARGET`` or ``SAME_PERIOD``; ``new`` the text to
+    store (checked here); ``expected`` the stored text the person saw, or ``None`` to
+    overwrite whatever is stored.
+    """
+
+    code: str
+    field: str
+    new: str
+    expected: str | None = None
+
+
 def refuse_locked(period: PeriodRow) -> None:
     if period.locked:
         label = PeriodKind(period.kind).label.lower()
@@ -44,7 +98,11 @@ def refuse_locked(period: PeriodRow) -> None:
 
 
 def _in_table(session: Session, indicator: IndicatorRow, year: int) -> TargetRow:
-    target = session.scalar(select(TargetRow).where(TargetRow.indicator_id == indicator.id, TargetRow.year == year))
+    # FOR UPDATE: on a server database the row stays as read until the commit (SQLite's
+    # write transaction already holds the whole file).
+    target = session.scalar(
+        select(TargetRow).where(TargetRow.indicator_id == indicator.id, TargetRow.year == year).with_for_update()
+    )
     if target is None:
         raise StoreError(f"Chỉ tiêu {indicator.code} ({indicator.name}) không có trong biểu năm {year}")
     return target
@@ -57,13 +115,46 @@ def _checked(func, *args):  # type: ignore[no-untyped-def]
         raise InvalidInput(exc.message) from exc
 
 
+def _place(indicator: IndicatorRow) -> str:
+    return f"{indicator.code} {indicator.name}"
+
+
+def _check(field: str, text: str, indicator: IndicatorRow) -> str:
+    """The text to store in ``field``, or :class:`InvalidInput` naming the row."""
+    if field in (VALUE, TARGET):
+        return _checked(check_value, text, _place(indicator))
+    if field == NOTE:
+        try:
+            return check_note(text)
+        except EntryError as exc:
+            raise InvalidInput(f"{_place(indicator)}: {exc.message}") from exc
+    if field in (SAME_PERIOD, REPORTED_VERDICT):
+        return clean(text)
+    raise ValueError(f"unknown field {field!r}")
+
+
+def _same(field: str, stored: str, seen: str) -> bool:
+    """Whether the person saw what is stored (``21246`` saw ``21.246``: the same figure)."""
+    if stored == seen:
+        return True
+    try:
+        if field in (VALUE, TARGET):
+            return check_value(seen) == stored
+        if field == NOTE:
+            return check_note(seen) == stored
+    except EntryError:
+        return False
+    return clean(seen) == stored
+
+
 @dataclass
 class Prepared:
     """Rows a caller writing many values of one period in one transaction has already loaded.
 
     ``write_value`` then looks nothing up that is here (an indicator missing from
     ``indicators`` or ``in_table`` is still looked up and checked), and leaves the
-    flush to the caller, so the whole batch goes to the database at once.
+    flush to the caller, so the whole batch goes to the database at once. The caller
+    loaded them in the same write transaction, so they are the stored values.
     """
 
     indicators: dict[str, IndicatorRow]
@@ -72,86 +163,246 @@ class Prepared:
     values: dict[int, ValueRow]
 
 
+def write_fields(
+    session: Session,
+    year: int,
+    kind: PeriodKind,
+    writes: Sequence[CellWrite],
+    *,
+    actor: str,
+    reason: str = "",
+    source: str = audit.BY_HAND,
+    prepared: Prepared | None = None,
+    action: str | None = None,
+) -> list[Change]:
+    """Store ``writes`` inside the caller's write transaction, all or none; returns what changed.
+
+    Every text is checked and every ``expected`` compared with the value read here before
+    anything is written: a refusal (:class:`InvalidInput`, :class:`StaleValue`, a lock)
+    leaves the transaction without a change of this call's. ``action`` replaces the
+    audit's usual wording of a figure row's change (``"nhập từ biểu"``).
+    """
+    indicators: dict[str, IndicatorRow] = {}
+    checked: list[tuple[CellWrite, IndicatorRow, str]] = []
+    for write in writes:
+        indicator = indicators.get(write.code)
+        if indicator is None:
+            indicator = prepared.indicators.get(write.code) if prepared is not None else None
+            if indicator is None:
+                indicator = find_indicator(session, write.code)
+            indicators[write.code] = indicator
+        checked.append((write, indicator, _check(write.field, write.new, indicator)))
+    target_ids = {indicator.id for write, indicator, _ in checked if write.field == TARGET}
+    targets: dict[int, TargetRow] = {}
+    for indicator in indicators.values():
+        if prepared is None or indicator.id not in prepared.in_table or indicator.id in target_ids:
+            targets[indicator.id] = _in_table(session, indicator, year)
+    period: PeriodRow | None = None
+    if any(write.field != TARGET for write, _, _ in checked):
+        period = prepared.period if prepared is not None else ensure_period(session, year, kind)
+        refuse_locked(period)
+    if any(write.field == TARGET for write, _, _ in checked):
+        _refuse_locked_year(session, year)
+    values = _value_rows(session, period, [i for w, i, _ in checked if w.field != TARGET], prepared)
+
+    def stored(write: CellWrite, indicator: IndicatorRow) -> str:
+        if write.field == TARGET:
+            return targets[indicator.id].text or ""
+        value = values.get(indicator.id)
+        return (getattr(value, _COLUMNS[write.field]) or "") if value is not None else ""
+
+    stale = [
+        (write, indicator, stored(write, indicator))
+        for write, indicator, new in checked
+        if write.expected is not None
+        and not _same(write.field, stored(write, indicator), write.expected)
+        and stored(write, indicator) != new
+    ]
+    if stale:
+        raise _stale_error(session, year, kind, stale, values, len(checked))
+
+    changes: list[Change] = []
+    touched: dict[int, list[Change]] = {}
+    for write, indicator, new in checked:
+        old = stored(write, indicator)
+        if old == new:
+            continue
+        change = Change(write.code, write.field, old, new)
+        changes.append(change)
+        if write.field == TARGET:
+            targets[indicator.id].text = new
+            audit.record(
+                session,
+                actor=actor,
+                action="sửa nhiệm vụ",
+                indicator_code=write.code,
+                year=year,
+                field=TARGET,
+                old=old,
+                new=new,
+                reason=reason,
+                source=source,
+            )
+            continue
+        assert period is not None
+        value = values.get(indicator.id)
+        if value is None:
+            value = values[indicator.id] = _new_value_row(session, indicator, period, prepared)
+        setattr(value, _COLUMNS[write.field], new)
+        touched.setdefault(indicator.id, []).append(change)
+        audit.record(
+            session,
+            actor=actor,
+            action=action or _ACTIONS[write.field],
+            indicator_code=write.code,
+            year=year,
+            period=kind.value,
+            field=write.field,
+            old=old,
+            new=new,
+            reason=reason,
+            source=source,
+        )
+    for indicator_id, row_changes in touched.items():
+        value = values[indicator_id]
+        if value.reported_verdict and any(c.field == VALUE for c in row_changes):
+            # The verdict an imported table printed was for the old figure; kept, it would
+            # show a disagreement with a figure it never saw.
+            audit.record(
+                session,
+                actor=actor,
+                action="bỏ đánh giá trong biểu",
+                indicator_code=row_changes[0].code,
+                year=year,
+                period=kind.value,
+                field=REPORTED_VERDICT,
+                old=value.reported_verdict,
+                new="",
+                reason="giá trị đã thay đổi",
+                source=source,
+            )
+            value.reported_verdict = ""
+        value.updated_by = actor
+        value.updated_at = utcnow()
+        value.source = source
+    if prepared is None and changes:
+        session.flush()
+    return changes
+
+
+def _refuse_locked_year(session: Session, year: int) -> None:
+    """A target belongs to both periods of its year: either one locked refuses it."""
+    for period in session.scalars(select(PeriodRow).where(PeriodRow.year == year).order_by(PeriodRow.id)):
+        refuse_locked(period)
+
+
+def _value_rows(
+    session: Session, period: PeriodRow | None, indicators: list[IndicatorRow], prepared: Prepared | None
+) -> dict[int, ValueRow]:
+    if period is None or not indicators:
+        return {}
+    if prepared is not None:
+        return prepared.values
+    ids = {indicator.id for indicator in indicators}
+    query = select(ValueRow).where(ValueRow.period_id == period.id, ValueRow.indicator_id.in_(ids)).with_for_update()
+    return {value.indicator_id: value for value in session.scalars(query)}
+
+
+def _new_value_row(session: Session, indicator: IndicatorRow, period: PeriodRow, prepared: Prepared | None) -> ValueRow:
+    # Every column set here: a row made in a batch has no column defaults until its flush.
+    value = ValueRow(
+        indicator_id=indicator.id, period_id=period.id, text="", note="", reported_verdict="", reported_pct_last_year=""
+    )
+    session.add(value)
+    if prepared is not None:
+        prepared.values[indicator.id] = value
+    return value
+
+
+def _stale_error(
+    session: Session,
+    year: int,
+    kind: PeriodKind,
+    stale: Sequence[tuple[CellWrite, IndicatorRow, str]],
+    values: dict[int, ValueRow],
+    total: int,
+) -> StaleValue:
+    fields = []
+    for write, indicator, now in stale:
+        actor, at = _last_change(session, write.code, year, kind, write.field, now)
+        if not actor and write.field != TARGET and indicator.id in values:
+            row = values[indicator.id]
+            actor, at = row.updated_by or "", row.updated_at
+        fields.append(
+            StaleField(
+                code=write.code,
+                place=_place(indicator),
+                field=write.field,
+                label=FIELD_LABELS[write.field],
+                expected=write.expected or "",
+                stored=now,
+                actor=actor,
+                at=at,
+            )
+        )
+    return StaleValue(fields, total)
+
+
+def _last_change(
+    session: Session, code: str, year: int, kind: PeriodKind, field: str, now: str
+) -> tuple[str, datetime | None]:
+    """Who made the stored value what it is, and when: the newest audit record that wrote it."""
+    query = select(AuditRow.actor, AuditRow.at).where(
+        AuditRow.indicator_code == code, AuditRow.year == year, AuditRow.field == field, AuditRow.new == now
+    )
+    if field != TARGET:
+        query = query.where(AuditRow.period == kind.value)
+    found = session.execute(query.order_by(AuditRow.id.desc()).limit(1)).first()
+    return (found.actor, found.at) if found is not None else ("", None)
+
+
 def write_value(
     session: Session,
     code: str,
     year: int,
     kind: PeriodKind,
-    text: str,
+    text: str | None,
     *,
     note: str | None,
     actor: str,
     reason: str = "",
     source: str = audit.BY_HAND,
     prepared: Prepared | None = None,
+    expected: str | None = None,
 ) -> list[Change]:
-    """Store a value (and note) inside the caller's transaction; returns what changed."""
-    indicator = prepared.indicators.get(code) if prepared is not None else None
-    if indicator is None:
-        indicator = find_indicator(session, code)
-    if prepared is None or indicator.id not in prepared.in_table:
-        _in_table(session, indicator, year)
-    stored = _checked(check_value, text, f"{indicator.code} {indicator.name}")
-    period = prepared.period if prepared is not None else ensure_period(session, year, kind)
-    refuse_locked(period)
-    if prepared is not None:
-        value = prepared.values.get(indicator.id)
-    else:
-        value = session.scalar(
-            select(ValueRow).where(ValueRow.indicator_id == indicator.id, ValueRow.period_id == period.id)
-        )
-    if value is None:
-        value = ValueRow(indicator_id=indicator.id, period_id=period.id, text="", note="")
-        session.add(value)
-        if prepared is not None:
-            prepared.values[indicator.id] = value
-    changes = [Change(code, "value", value.text or "", stored)]
+    """Store a figure and/or its note (``None`` leaves that field as stored) inside the caller's transaction."""
+    writes = []
+    if text is not None:
+        writes.append(CellWrite(code, VALUE, text, expected))
     if note is not None:
-        changes.append(Change(code, "note", value.note or "", _checked(check_note, note)))
-    changes = [c for c in changes if c.changed]
-    if not changes:
-        return []
-    for change in changes:
-        if change.field == "value":
-            value.text = change.new
-        else:
-            value.note = change.new
-        audit.record(
-            session,
-            actor=actor,
-            action="sửa giá trị" if change.field == "value" else "sửa ghi chú",
-            indicator_code=code,
-            year=year,
-            period=kind.value,
-            field=change.field,
-            old=change.old,
-            new=change.new,
-            reason=reason,
-            source=source,
-        )
-    if value.reported_verdict and any(c.field == "value" for c in changes):
-        # The verdict an imported table printed was for the old figure; kept, it would
-        # show a disagreement with a figure it never saw.
-        audit.record(
-            session,
-            actor=actor,
-            action="bỏ đánh giá trong biểu",
-            indicator_code=code,
-            year=year,
-            period=kind.value,
-            field="reported_verdict",
-            old=value.reported_verdict,
-            new="",
-            reason="giá trị đã thay đổi",
-            source=source,
-        )
-        value.reported_verdict = ""
-    value.updated_by = actor
-    value.updated_at = utcnow()
-    value.source = source
-    if prepared is None:
-        session.flush()
-    return changes
+        writes.append(CellWrite(code, NOTE, note))
+    return write_fields(session, year, kind, writes, actor=actor, reason=reason, source=source, prepared=prepared)
+
+
+def write_cells(
+    db: Database,
+    year: int,
+    kind: PeriodKind,
+    cells: Sequence[CellWrite],
+    *,
+    actor: str,
+    reason: str = "",
+    source: str = audit.BY_HAND,
+) -> list[Change]:
+    """Store a block of cells (a paste, a cleared selection, an undo) in one transaction: all or none.
+
+    One cell whose stored value is no longer its ``expected`` refuses the whole block
+    with one :class:`StaleValue`. On a phòng's database only its own figures may be entered.
+    """
+    with db.begin() as session:
+        for code in dict.fromkeys(cell.code for cell in cells if cell.field != TARGET):
+            refuse_other_department(session, find_indicator(session, code))
+        return write_fields(session, year, kind, cells, actor=actor, reason=reason, source=source)
 
 
 def set_value(
@@ -165,41 +416,65 @@ def set_value(
     actor: str,
     reason: str = "",
     source: str = audit.BY_HAND,
+    expected: str | None = None,
 ) -> list[Change]:
-    """Enter one value in its own transaction, with the audit record.
+    """Enter one figure (and a note, if given) in its own transaction, with the audit record.
 
-    On a phòng's database only that phòng's indicators may be entered.
+    ``expected``: the figure the person saw; if another one is stored now, nothing is
+    written (:class:`StaleValue`). On a phòng's database only that phòng's indicators
+    may be entered.
     """
     with db.begin() as session:
         refuse_other_department(session, find_indicator(session, code))
-        return write_value(session, code, year, kind, text, note=note, actor=actor, reason=reason, source=source)
+        return write_value(
+            session, code, year, kind, text, note=note, actor=actor, reason=reason, source=source, expected=expected
+        )
 
 
-def set_target(db: Database, code: str, year: int, text: str, *, actor: str, reason: str = "") -> Change:
+def set_note(
+    db: Database,
+    code: str,
+    year: int,
+    text: str,
+    *,
+    kind: PeriodKind = PeriodKind.ESTIMATE,
+    actor: str,
+    reason: str = "",
+    expected: str | None = None,
+) -> Change | None:
+    """Change a figure's note alone (the figure is not sent); ``None`` when it was already so."""
+    changes = write_cells(db, year, kind, [CellWrite(code, NOTE, text, expected)], actor=actor, reason=reason)
+    return changes[0] if changes else None
+
+
+def set_same_period(
+    db: Database,
+    code: str,
+    year: int,
+    text: str,
+    *,
+    kind: PeriodKind = PeriodKind.ESTIMATE,
+    actor: str,
+    reason: str = "",
+    expected: str | None = None,
+) -> Change | None:
+    """Change the same-period figure as written in a table (``144,55``, ``Duy trì``); ``None`` when unchanged."""
+    changes = write_cells(db, year, kind, [CellWrite(code, SAME_PERIOD, text, expected)], actor=actor, reason=reason)
+    return changes[0] if changes else None
+
+
+def set_target(
+    db: Database, code: str, year: int, text: str, *, actor: str, reason: str = "", expected: str | None = None
+) -> Change:
     """Change a target (synthesis office only; the caller checks the role)."""
     with db.begin() as session:
         indicator = find_indicator(session, code)
         target = _in_table(session, indicator, year)
-        stored = _checked(check_value, text, f"{indicator.code} {indicator.name}")
-        for kind in PeriodKind:
-            period = session.scalar(select(PeriodRow).where(PeriodRow.year == year, PeriodRow.kind == kind.value))
-            if period is not None:
-                refuse_locked(period)
-        change = Change(code, "target", target.text, stored)
-        if change.changed:
-            target.text = stored
-            audit.record(
-                session,
-                actor=actor,
-                action="sửa nhiệm vụ",
-                indicator_code=code,
-                year=year,
-                field="target",
-                old=change.old,
-                new=change.new,
-                reason=reason,
-            )
-        return change
+        old = target.text or ""
+        changes = write_fields(
+            session, year, PeriodKind.ESTIMATE, [CellWrite(code, TARGET, text, expected)], actor=actor, reason=reason
+        )
+        return changes[0] if changes else Change(code, TARGET, old, old)
 
 
 def set_override(
@@ -211,8 +486,13 @@ def set_override(
     *,
     kind: PeriodKind = PeriodKind.ESTIMATE,
     actor: str,
+    expected: str | None = None,
 ) -> Change:
-    """Override the verdict (``None`` removes the override); a reason is required."""
+    """Override the verdict (``None`` removes the override); a reason is required.
+
+    ``expected``: the override the person saw (a verdict's text, ``""`` for none); if
+    another one is stored now, nothing is written (:class:`StaleValue`).
+    """
     why = _checked(check_reason, reason)
     with db.begin() as session:
         indicator = find_indicator(session, code)
@@ -220,10 +500,18 @@ def set_override(
         period = ensure_period(session, year, kind)
         refuse_locked(period)
         existing = session.scalar(
-            select(OverrideRow).where(OverrideRow.indicator_id == indicator.id, OverrideRow.period_id == period.id)
+            select(OverrideRow)
+            .where(OverrideRow.indicator_id == indicator.id, OverrideRow.period_id == period.id)
+            .with_for_update()
         )
         old = existing.verdict if existing else ""
         new = verdict.value if verdict else ""
+        if expected is not None and old not in (expected, new):
+            actor_then, at = _last_change(session, code, year, kind, VERDICT, old)
+            if not actor_then and existing is not None:
+                actor_then, at = existing.set_by, existing.set_at
+            item = StaleField(code, _place(indicator), VERDICT, FIELD_LABELS[VERDICT], expected, old, actor_then, at)
+            raise StaleValue([item])
         if existing is not None and verdict is None:
             session.delete(existing)
         elif existing is None and verdict is not None:
@@ -239,9 +527,9 @@ def set_override(
             indicator_code=code,
             year=year,
             period=kind.value,
-            field="verdict",
+            field=VERDICT,
             old=old,
             new=new,
             reason=why,
         )
-        return Change(code, "verdict", old, new)
+        return Change(code, VERDICT, old, new)

@@ -146,8 +146,12 @@ def _known(db: Database, hashes: set[str]) -> dict[str, str]:
             chunk = pending[start : start + 500]
             query = select(ImportedSubmission.sha256, ImportedSubmission.imported_at, ImportedSubmission.file_name)
             for sha, at, name in session.execute(query.where(ImportedSubmission.sha256.in_(chunk))):
-                found[sha] = f"tệp này đã được nhập ngày {local_text(at)} (tên lúc đó: {name})"
+                found[sha] = _imported_on(at, name)
     return found
+
+
+def _imported_on(at: datetime, name: str) -> str:
+    return f"tệp này đã được nhập ngày {local_text(at)} (tên lúc đó: {name})"
 
 
 def source_label(incoming: Incoming) -> str:
@@ -164,6 +168,14 @@ def _apply(session: Session, incoming: Incoming, *, actor: str, accept_unsigned:
             "tệp không có chữ ký (biểu mẫu Excel); chỉ nhập sau khi đã xác nhận nơi gửi, "
             "bằng tùy chọn --accept-unsigned"
         )
+    # Asked again under the write lock: another process may have taken the same file since _known.
+    taken = session.execute(
+        select(ImportedSubmission.imported_at, ImportedSubmission.file_name).where(
+            ImportedSubmission.sha256 == incoming.file.sha256
+        )
+    ).first()
+    if taken is not None:
+        return ImportOutcome(incoming.file.name, ImportStatus.UNCHANGED, _imported_on(*taken))
     code = clean(incoming.department.code)
     department = session.scalar(select(DepartmentRow).where(DepartmentRow.code == code))
     if department is None:
@@ -349,14 +361,12 @@ def _write(
     changed_ids: list[int] = []
     for change in plan.updates:
         row = prepared.indicators[change.code]
-        current = prepared.values.get(row.id)
-        text = change.value if change.value is not None else (current.text if current is not None else "")
         changes = write_value(
             session,
             change.code,
             incoming.year,
             incoming.kind,
-            text,
+            change.value,
             note=change.note,
             actor=actor,
             source=source,

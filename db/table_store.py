@@ -10,7 +10,16 @@ from sqlalchemy.orm import Session
 from bkdesk.catalogue import Department, Indicator, PeriodKind
 from bkdesk.tables import Table, TableLine
 from db import audit
-from db.entry import Change, Prepared, refuse_locked, write_value
+from db.entry import (
+    REPORTED_VERDICT,
+    SAME_PERIOD,
+    CellWrite,
+    Change,
+    Prepared,
+    refuse_locked,
+    write_fields,
+    write_value,
+)
 from db.errors import StoreError
 from db.models import DepartmentRow, IndicatorRow, PeriodRow, TargetRow, ValueRow
 from db.tables import ensure_period
@@ -191,15 +200,13 @@ def _store(session: Session, table: Table, *, actor: str, source: str, kind: Per
             target.text = line.target
         if line.estimate is not None or line.note is not None:
             prepared = figures.of(table.year, kind)
-            current = prepared.values.get(row.id)
-            text = line.estimate if line.estimate is not None else (current.text if current else "")
             report.changes.extend(
                 write_value(
                     session,
                     row.code,
                     table.year,
                     kind,
-                    text,
+                    line.estimate,
                     note=line.note,
                     actor=actor,
                     source=source,
@@ -243,34 +250,22 @@ def _store_last_year(
 def _store_reported(
     session: Session, prepared: Prepared, row: IndicatorRow, line: TableLine, actor: str, source: str
 ) -> list[Change]:
-    period = prepared.period
-    kind = PeriodKind(period.kind)
-    value = prepared.values.get(row.id)
-    if value is None:
-        value = ValueRow(indicator_id=row.id, period_id=period.id, text="", note="", updated_by=actor, source=source)
-        session.add(value)
-        prepared.values[row.id] = value
-    changes: list[Change] = []
-    for field_name, attr, new in (
-        ("reported_verdict", "reported_verdict", line.reported_verdict),
-        ("reported_pct_last_year", "reported_pct_last_year", line.reported_pct_last_year),
-    ):
-        # A value row made in this batch has no column defaults yet: None reads as "".
-        stored = getattr(value, attr) or ""
-        if new is None or stored == new:
-            continue
-        changes.append(Change(row.code, field_name, stored, new))
-        audit.record(
-            session,
-            actor=actor,
-            action="nhập từ biểu",
-            indicator_code=row.code,
-            year=period.year,
-            period=kind.value,
-            field=field_name,
-            old=stored,
-            new=new,
-            source=source,
+    writes = [
+        CellWrite(row.code, field_name, new)
+        for field_name, new in (
+            (REPORTED_VERDICT, line.reported_verdict),
+            (SAME_PERIOD, line.reported_pct_last_year),
         )
-        setattr(value, attr, new)
-    return changes
+        if new is not None
+    ]
+    period = prepared.period
+    return write_fields(
+        session,
+        period.year,
+        PeriodKind(period.kind),
+        writes,
+        actor=actor,
+        source=source,
+        prepared=prepared,
+        action="nhập từ biểu",
+    )

@@ -23,7 +23,7 @@ from bkdesk.numbers import format_percent
 from bkdesk.quantities import Kind
 from bkdesk.text import clean
 from bkdesk.verdicts import NOT_EVALUATED, Verdict
-from db.errors import StoreError
+from db.errors import StaleValue, StoreError
 from ui import styles
 from ui.delegates import indent_pixmap, refused_pixmap, warning_pixmap
 from ui.undo import CellEdit, EditCommand
@@ -516,36 +516,61 @@ class EntryModel(QAbstractTableModel):
         return True
 
     def apply_edits(self, edits: Sequence[CellEdit], reason: str = "") -> bool:
-        """Write ``edits`` in order, each in its own transaction; on a refusal undo the ones done."""
-        done: list[CellEdit] = []
+        """Write ``edits`` in one transaction, all or none, each against the value the grid showed (``old``).
+
+        A value someone else changed since it was shown refuses the whole block: nothing is
+        written, the rows concerned are read again from the database, and one message says
+        who changed it to what and when.
+        """
         try:
-            for edit in edits:
-                self._write(edit, reason)
-                done.append(edit)
+            self._write(edits, reason)
+        except StaleValue as exc:
+            self.reload_rows(exc.codes)
+            which = "dòng này" if len(exc.codes) == 1 else "các dòng này"
+            self.message.emit(f"{exc.describe(after='sau khi bạn mở')} Bảng đã tải lại {which}.")
+            return False
         except StoreError as exc:
-            for edit in reversed(done):
-                try:
-                    self._write(edit.reversed(), reason or "hủy thao tác không trọn vẹn")
-                except StoreError:
-                    break
             self._reevaluate(force_rows=[self._index[e.code] for e in edits if e.code in self._index])
             self.message.emit(f"Không lưu: {exc.message}")
             return False
         self._reevaluate(force_rows=[self._index[e.code] for e in edits if e.code in self._index])
         return True
 
-    def _write(self, edit: CellEdit, reason: str) -> None:
-        row = self._index[edit.code]
-        item = self._rows[row]
-        self.store.write(edit.code, edit.field, edit.new, current_value=item.estimate, reason=reason)
-        changed = {TARGET: "target", ESTIMATE: "estimate", NOTE: "note"}[edit.field]
-        self._rows[row] = dataclasses.replace(item, **{changed: edit.new})
+    def _write(self, edits: Sequence[CellEdit], reason: str) -> None:
+        self.store.write_cells(edits, reason)
+        for edit in edits:
+            row = self._index[edit.code]
+            changed = {TARGET: "target", ESTIMATE: "estimate", NOTE: "note"}[edit.field]
+            self._rows[row] = dataclasses.replace(self._rows[row], **{changed: edit.new})
+
+    def reload_rows(self, codes: Sequence[str]) -> None:
+        """Show ``codes``' rows as the database has them now (a typed text refused there goes too)."""
+        try:
+            fresh = self.store.rows_of(codes)
+        except StoreError as exc:
+            self.message.emit(f"Không đọc lại được số liệu: {exc.message}")
+            return
+        rows: list[int] = []
+        for code, item in fresh.items():
+            row = self._index.get(code)
+            if row is None:
+                continue
+            self._rows[row] = item
+            for key in (TARGET, ESTIMATE, NOTE):
+                self._errors.pop((code, key), None)
+            rows.append(row)
+        self._reevaluate(force_rows=rows)
 
     def set_override(self, row: int, verdict: Verdict | None, reason: str) -> bool:
         """Override (or with ``None`` clear) a verdict; the store checks the reason."""
         item = self._rows[row]
+        shown = item.override.verdict.value if item.override is not None else ""
         try:
-            self.store.set_override(item.indicator.code, verdict, reason)
+            self.store.set_override(item.indicator.code, verdict, reason, expected=shown)
+        except StaleValue as exc:
+            self.reload_rows([item.indicator.code])
+            self.message.emit(f"{exc.describe(after='sau khi bạn mở')} Bảng đã tải lại dòng này.")
+            return False
         except StoreError as exc:
             self.message.emit(f"Không điều chỉnh được: {exc.message}")
             return False

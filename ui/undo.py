@@ -1,8 +1,10 @@
 """Undo and redo of grid edits (Ctrl+Z / Ctrl+Y).
 
 One command holds one or more cell writes: a typed value is one, a pasted block is
-all of its cells, so undoing a paste restores every cell at once. Each write still goes
-to the database in its own transaction with its audit record, marked with the reason
+all of its cells, so undoing a paste restores every cell at once. A step goes to the
+database as one transaction, each cell expecting the value the step left there (undo
+expects ``new``, redo ``old``): a cell changed since by someone else refuses the step,
+which then leaves the stack. Each write has its audit record, marked with the reason
 "hoàn tác" or "làm lại" so the history shows what happened.
 """
 
@@ -48,7 +50,9 @@ class EditCommand(QUndoCommand):
         if self._skip_next_redo:
             self._skip_next_redo = False
             return
-        self._apply(self.edits, REDO_REASON)
+        if not self._apply(self.edits, REDO_REASON):
+            self.setObsolete(True)  # refused, nothing written: the stack drops this step
 
     def undo(self) -> None:
-        self._apply([edit.reversed() for edit in reversed(self.edits)], UNDO_REASON)
+        if not self._apply([edit.reversed() for edit in reversed(self.edits)], UNDO_REASON):
+            self.setObsolete(True)
