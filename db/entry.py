@@ -33,7 +33,7 @@ from db import audit
 from db.database import Database
 from db.errors import InvalidInput, StaleField, StaleValue, StoreError
 from db.models import AuditRow, IndicatorRow, OverrideRow, PeriodRow, TargetRow, ValueRow, utcnow
-from db.roles import refuse_other_department
+from db.roles import refuse_other_department, role_in
 from db.tables import ensure_period, find_indicator
 
 VALUE = "value"
@@ -174,29 +174,32 @@ def write_fields(
     source: str = audit.BY_HAND,
     prepared: Prepared | None = None,
     action: str | None = None,
+    own_rows_only: bool = False,
 ) -> list[Change]:
     """Store ``writes`` inside the caller's write transaction, all or none; returns what changed.
 
     Every text is checked and every ``expected`` compared with the value read here before
     anything is written: a refusal (:class:`InvalidInput`, :class:`StaleValue`, a lock)
     leaves the transaction without a change of this call's. ``action`` replaces the
-    audit's usual wording of a figure row's change (``"nhập từ biểu"``).
+    audit's usual wording of a figure row's change (``"nhập từ biểu"``); ``own_rows_only``
+    refuses, on a phòng's database, figures of another phòng's indicators.
     """
-    indicators: dict[str, IndicatorRow] = {}
-    checked: list[tuple[CellWrite, IndicatorRow, str]] = []
-    for write in writes:
-        indicator = indicators.get(write.code)
-        if indicator is None:
-            indicator = prepared.indicators.get(write.code) if prepared is not None else None
-            if indicator is None:
-                indicator = find_indicator(session, write.code)
-            indicators[write.code] = indicator
-        checked.append((write, indicator, _check(write.field, write.new, indicator)))
-    target_ids = {indicator.id for write, indicator, _ in checked if write.field == TARGET}
-    targets: dict[int, TargetRow] = {}
-    for indicator in indicators.values():
-        if prepared is None or indicator.id not in prepared.in_table or indicator.id in target_ids:
-            targets[indicator.id] = _in_table(session, indicator, year)
+    indicators = _indicators(session, [write.code for write in writes], prepared)
+    if own_rows_only:
+        _refuse_other_departments(session, [indicators[w.code] for w in writes if w.field != TARGET])
+    target_ids = {indicators[write.code].id for write in writes if write.field == TARGET}
+    targets = _targets(
+        session,
+        year,
+        [
+            indicator
+            for indicator in indicators.values()
+            if prepared is None or indicator.id not in prepared.in_table or indicator.id in target_ids
+        ],
+    )
+    checked = [
+        (write, indicators[write.code], _check(write.field, write.new, indicators[write.code])) for write in writes
+    ]
     period: PeriodRow | None = None
     if any(write.field != TARGET for write, _, _ in checked):
         period = prepared.period if prepared is not None else ensure_period(session, year, kind)
@@ -290,6 +293,50 @@ def write_fields(
     return changes
 
 
+def _indicators(session: Session, codes: Sequence[str], prepared: Prepared | None) -> dict[str, IndicatorRow]:
+    """The catalogue rows of ``codes``, looked up together, or a refusal naming the first unknown one."""
+    found: dict[str, IndicatorRow] = {}
+    missing: list[str] = []
+    for code in dict.fromkeys(codes):
+        row = prepared.indicators.get(code) if prepared is not None else None
+        if row is not None:
+            found[code] = row
+        else:
+            missing.append(code)
+    if missing:
+        found.update(
+            (row.code, row) for row in session.scalars(select(IndicatorRow).where(IndicatorRow.code.in_(missing)))
+        )
+        for code in missing:
+            if code not in found:
+                find_indicator(session, code)  # raises with the catalogue's own message
+    return found
+
+
+def _targets(session: Session, year: int, indicators: Sequence[IndicatorRow]) -> dict[int, TargetRow]:
+    """The year's table rows of ``indicators``, or a refusal naming the first not in it."""
+    if not indicators:
+        return {}
+    # FOR UPDATE: on a server database the rows stay as read until the commit (SQLite's
+    # write transaction already holds the whole file).
+    query = (
+        select(TargetRow)
+        .where(TargetRow.year == year, TargetRow.indicator_id.in_([indicator.id for indicator in indicators]))
+        .with_for_update()
+    )
+    targets = {target.indicator_id: target for target in session.scalars(query)}
+    for indicator in indicators:
+        if indicator.id not in targets:
+            raise StoreError(f"Chỉ tiêu {indicator.code} ({indicator.name}) không có trong biểu năm {year}")
+    return targets
+
+
+def _refuse_other_departments(session: Session, indicators: Sequence[IndicatorRow]) -> None:
+    if indicators and not role_in(session).is_synthesis:
+        for indicator in dict.fromkeys(indicators):
+            refuse_other_department(session, indicator)
+
+
 def _refuse_locked_year(session: Session, year: int) -> None:
     """A target belongs to both periods of its year: either one locked refuses it."""
     for period in session.scalars(select(PeriodRow).where(PeriodRow.year == year).order_by(PeriodRow.id)):
@@ -374,14 +421,31 @@ def write_value(
     source: str = audit.BY_HAND,
     prepared: Prepared | None = None,
     expected: str | None = None,
+    own_rows_only: bool = False,
 ) -> list[Change]:
-    """Store a figure and/or its note (``None`` leaves that field as stored) inside the caller's transaction."""
+    """Store a figure and/or its note (``None`` leaves that field as stored) inside the caller's transaction.
+
+    ``expected`` is the figure the person saw (see :func:`write_fields` for the rest).
+    """
     writes = []
     if text is not None:
         writes.append(CellWrite(code, VALUE, text, expected))
     if note is not None:
         writes.append(CellWrite(code, NOTE, note))
-    return write_fields(session, year, kind, writes, actor=actor, reason=reason, source=source, prepared=prepared)
+    try:
+        return write_fields(
+            session,
+            year,
+            kind,
+            writes,
+            actor=actor,
+            reason=reason,
+            source=source,
+            prepared=prepared,
+            own_rows_only=own_rows_only,
+        )
+    except StaleValue as exc:
+        raise StaleValue(exc.stale) from None  # one entry, figure and note: "chưa lưu", not "chưa lưu ô nào"
 
 
 def write_cells(
@@ -400,9 +464,7 @@ def write_cells(
     with one :class:`StaleValue`. On a phòng's database only its own figures may be entered.
     """
     with db.begin() as session:
-        for code in dict.fromkeys(cell.code for cell in cells if cell.field != TARGET):
-            refuse_other_department(session, find_indicator(session, code))
-        return write_fields(session, year, kind, cells, actor=actor, reason=reason, source=source)
+        return write_fields(session, year, kind, cells, actor=actor, reason=reason, source=source, own_rows_only=True)
 
 
 def set_value(
@@ -425,9 +487,18 @@ def set_value(
     may be entered.
     """
     with db.begin() as session:
-        refuse_other_department(session, find_indicator(session, code))
         return write_value(
-            session, code, year, kind, text, note=note, actor=actor, reason=reason, source=source, expected=expected
+            session,
+            code,
+            year,
+            kind,
+            text,
+            note=note,
+            actor=actor,
+            reason=reason,
+            source=source,
+            expected=expected,
+            own_rows_only=True,
         )
 
 
@@ -468,13 +539,13 @@ def set_target(
 ) -> Change:
     """Change a target (synthesis office only; the caller checks the role)."""
     with db.begin() as session:
-        indicator = find_indicator(session, code)
-        target = _in_table(session, indicator, year)
-        old = target.text or ""
         changes = write_fields(
             session, year, PeriodKind.ESTIMATE, [CellWrite(code, TARGET, text, expected)], actor=actor, reason=reason
         )
-        return changes[0] if changes else Change(code, TARGET, old, old)
+        if changes:
+            return changes[0]
+        unchanged = _check(TARGET, text, find_indicator(session, code))
+        return Change(code, TARGET, unchanged, unchanged)
 
 
 def set_override(
