@@ -43,7 +43,7 @@ class Access(enum.Enum):
     CREATE = "mode=rwc"  # read and write, creating the file if missing
     READ_WRITE = "mode=rw"  # read and write an existing file; never creates one
     READ_ONLY = "mode=ro"  # read with the usual locks (a WAL file gets its -wal and -shm beside it)
-    IMMUTABLE = "immutable=1"  # read a file no one can change: no lock, nothing created beside it
+    IMMUTABLE = "mode=ro&immutable=1"  # read a file no one can change: no lock, nothing created beside it
 
     @property
     def writes(self) -> bool:
@@ -91,7 +91,7 @@ def is_writable(file: Path) -> bool:
     return os.access(file.parent, os.W_OK) and (not file.exists() or os.access(file, os.W_OK))
 
 
-def _untouched_access(file: Path, header: bytes) -> Access:
+def untouched_access(file: Path, header: bytes) -> Access:
     """How to read ``file`` leaving nothing beside it: a WAL file no one has open is read as immutable.
 
     Opening a WAL file read-only still creates its ``-wal`` and ``-shm``; with no ``-wal``
@@ -321,7 +321,7 @@ def check_file(path: str | os.PathLike[str] | None = None) -> DatabaseFile:
     application_id = int.from_bytes(header[68:72], "big")
     if application_id not in (0, APPLICATION_ID):
         raise _not_ours(file, "tệp SQLite của một chương trình khác")
-    has_tables, version = _stored_version(file, _untouched_access(file, header))
+    has_tables, version = _stored_version(file, untouched_access(file, header))
     if version is None and application_id == 0:
         if has_tables or path is not None:
             raise _not_ours(file, "tệp SQLite không có dữ liệu của bkdesk")
@@ -337,7 +337,7 @@ def check_file(path: str | os.PathLike[str] | None = None) -> DatabaseFile:
             "hãy chép tệp sang một thư mục ghi được rồi mở bản chép đó.",
             READ_ONLY,
         )
-    return DatabaseFile(file, _untouched_access(file, header), version)
+    return DatabaseFile(file, untouched_access(file, header), version)
 
 
 def create_file(file: Path) -> None:

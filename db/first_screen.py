@@ -23,7 +23,7 @@ from pathlib import Path
 from bkdesk.catalogue import Department, Direction, Indicator, PeriodKind
 from bkdesk.evaluation import Override, RowInput
 from bkdesk.verdicts import Verdict
-from db.database import SQLITE_HEADER, Access, open_sqlite
+from db.database import SQLITE_HEADER, Access, open_sqlite, untouched_access
 from db.file_format import APPLICATION_ID, ROLE_KEY, SCHEMA_VERSION, SYNTHESIS_ROLE, LockState
 
 _ROWS = """
@@ -58,10 +58,11 @@ class FirstScreenReader:
         self._connection = connection
 
     @classmethod
-    def open(cls, file: Path, access: Access = Access.READ_ONLY) -> FirstScreenReader | None:
+    def open(cls, file: Path, access: Access | None = None) -> FirstScreenReader | None:
         """A reader on ``file``, or ``None`` when the file is not a bkdesk database of this version.
 
-        ``access`` is how the database layer found it may be read (``db.database.DatabaseFile.read_access``).
+        ``access`` is how the database layer found it may be read (``db.database.DatabaseFile.read_access``);
+        without it the file is read as one not yet checked, leaving nothing beside it.
         """
         try:
             with open(file, "rb") as handle:
@@ -72,7 +73,7 @@ class FirstScreenReader:
         if header[:16] != SQLITE_HEADER or int.from_bytes(header[68:72], "big") != APPLICATION_ID:
             return None
         try:
-            connection = open_sqlite(file, access)
+            connection = open_sqlite(file, access or untouched_access(file, header))
         except sqlite3.Error:
             return None
         try:

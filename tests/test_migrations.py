@@ -122,7 +122,7 @@ def test_version_1_files_get_the_bkdesk_marker_in_their_header(tmp_path: Path) -
     assert copy.read_bytes()[68:72] == bytes(4)  # made before the marker existed
     open_database(copy).dispose()
     assert copy.read_bytes()[68:72] == b"BKDK"
-    assert APPLICATION_ID == int.from_bytes(b"BKDK", "big")
+    assert int.from_bytes(b"BKDK", "big") == APPLICATION_ID
 
 
 def test_a_new_database_is_marked_from_its_first_byte(tmp_path: Path) -> None:
