@@ -23,6 +23,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from db.errors import READ_ONLY, DatabaseProblem, StoreError, database_problem, problem_message
 from db.file_format import APPLICATION_ID, OLDEST_READABLE_VERSION, SCHEMA_VERSION
@@ -56,11 +57,21 @@ class _Connection(sqlite3.Connection):
     read_only = False
 
 
-def sqlite_uri(file: Path, access: Access = Access.READ_WRITE) -> str:
-    """``file`` as a SQLite URI: every character of the path is taken as it is."""
-    # Path.as_uri percent-encodes everything but the separators (UTF-8 for Vietnamese),
-    # so "?", "#", "%" and spaces stay part of the name; SQLite decodes it back.
-    return f"{Path(os.path.abspath(file)).as_uri()}?{access.value}"
+def sqlite_uri(file: os.PathLike[str] | str, access: Access = Access.READ_WRITE, *, paths: Any = os.path) -> str:
+    """``file`` as a SQLite URI: every character of the path is taken as it is.
+
+    Everything but the separators and the drive colon is percent-encoded (UTF-8 for
+    Vietnamese), so "?", "#", "%" and spaces stay part of the name; SQLite decodes it back.
+    The authority is always empty, as SQLite requires: on Windows ``C:\\x`` becomes
+    ``file:///C:/x`` and a network path ``\\\\server\\share\\x`` becomes ``file:////server/share/x``
+    (``paths``: ``os.path``, or ``ntpath`` to see what Windows gets).
+    """
+    path = paths.abspath(file)
+    if paths.sep == "\\":
+        path = path.replace("\\", "/")
+        if not path.startswith("/"):
+            path = "/" + path
+    return f"file://{quote(path, safe='/:')}?{access.value}"
 
 
 def open_sqlite(

@@ -295,3 +295,17 @@ def test_demo_asks_for_replace_on_another_citys_table(tmp_path: Path, capsys: py
     status, _, err = cli(capsys, "demo", "--db", str(path))
     assert status == 1 and "--replace" in err
     assert dump(path) == before
+
+
+def test_windows_paths_become_uris_sqlite_opens_as_files() -> None:
+    import ntpath
+
+    from db.database import sqlite_uri
+
+    assert sqlite_uri(r"C:\Số liệu\so #1%20.sqlite", paths=ntpath) == (
+        "file:///C:/S%E1%BB%91%20li%E1%BB%87u/so%20%231%2520.sqlite?mode=rw"
+    )
+    # A shared folder on the office network: SQLite refuses a URI with a host, so the host goes in the path.
+    assert sqlite_uri(r"\\may-chu\chung\so lieu.sqlite", Access.READ_ONLY, paths=ntpath) == (
+        "file:////may-chu/chung/so%20lieu.sqlite?mode=ro"
+    )
