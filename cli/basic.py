@@ -20,6 +20,9 @@ from cli.common import (
 
 def register(subparsers: Any) -> None:
     demo = subparsers.add_parser("demo", help="tạo hoặc làm mới cơ sở dữ liệu với số liệu mẫu Bắc Kạn 2020")
+    demo.add_argument(
+        "--replace", action="store_true", help="nạp cả khi cơ sở dữ liệu đã có số liệu khác dữ liệu mẫu (ghi đè)"
+    )
     add_database_options(demo)
     demo.set_defaults(handler=run_demo)
 
@@ -48,7 +51,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from db.demo import install_demo
 
     db = open_db(args)
-    reports = install_demo(db)
+    reports = install_demo(db, replace=args.replace)
     added = sum(len(r.added) for r in reports)
     changed = sum(len(r.changes) for r in reports)
     say(f"Đã nạp số liệu mẫu Bắc Kạn 2020 vào {db.label}: {added} chỉ tiêu mới, {changed} giá trị thay đổi.")

@@ -75,6 +75,12 @@ def run_handler(handler: Handler, args: argparse.Namespace) -> int:
         where = f'tệp "{exc.filename}": ' if getattr(exc, "filename", None) else ""
         return fail(f"{where}{file_error_reason(exc)}")
     except Exception as exc:  # the last guard: the user sees a message, the log keeps the trace
+        from db.errors import database_problem
+
+        problem = database_problem(exc)  # a SQLite failure met outside the database layer's engine
+        if problem is not None:
+            log.warning("database problem", exc_info=exc)
+            return fail(problem.message)
         log.exception("unexpected error")
         return fail(f"lỗi không mong đợi ({type(exc).__name__}: {exc}). Hãy báo cho người quản trị.")
 

@@ -17,6 +17,12 @@ if TYPE_CHECKING:
     from db.table_store import TableReport
 
 
+_DEPARTMENT_DATABASE = (
+    "biểu sẽ ghi đè số liệu của phòng và thêm chỉ tiêu của các phòng khác. Phòng gửi số liệu bằng lệnh "
+    "export-submission; biểu chỉ tiêu được nhập vào cơ sở dữ liệu của văn phòng tổng hợp."
+)
+
+
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "import-table",
@@ -38,6 +44,7 @@ def run_import_table(args: argparse.Namespace) -> int:
     from bkdesk.exchange.workbook import MissingWorkbook, WorkbookError, open_workbook
     from db.errors import InvalidInput, StoreError
     from db.login import current_user
+    from db.roles import require_office_database
     from db.table_store import store_table
     from db.tables import catalogue
 
@@ -53,6 +60,7 @@ def run_import_table(args: argparse.Namespace) -> int:
     try:
         sheet, header = locate_table(workbook, args.year, kind)
         db = open_db(args)
+        require_office_database(db, f"nhập biểu {path.name}", _DEPARTMENT_DATABASE)
         result = read_sheet(sheet, header, catalogue(db), args.year)
     except WorkbookError as exc:
         raise InvalidInput(f"Tệp {path.name}: {exc.message}") from exc

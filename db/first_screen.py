@@ -23,7 +23,8 @@ from pathlib import Path
 from bkdesk.catalogue import Department, Direction, Indicator, PeriodKind
 from bkdesk.evaluation import Override, RowInput
 from bkdesk.verdicts import Verdict
-from db.file_format import ROLE_KEY, SCHEMA_VERSION, SYNTHESIS_ROLE, LockState
+from db.database import SQLITE_HEADER, Access, open_sqlite, untouched_access
+from db.file_format import APPLICATION_ID, ROLE_KEY, SCHEMA_VERSION, SYNTHESIS_ROLE, LockState
 
 _ROWS = """
     SELECT i.id, i.code, i.group_code, i.stt, i.name, i.unit, parent.code, department.code,
@@ -57,11 +58,24 @@ class FirstScreenReader:
         self._connection = connection
 
     @classmethod
-    def open(cls, file: Path) -> FirstScreenReader | None:
-        """A reader on ``file``, or ``None`` when the file is not a bkdesk database of this version."""
-        if not file.is_file() or file.stat().st_size == 0:
-            return None  # sqlite3 would create it; creating is the database layer's job
-        connection = sqlite3.connect(file, timeout=5)
+    def open(cls, file: Path, access: Access | None = None) -> FirstScreenReader | None:
+        """A reader on ``file``, or ``None`` when the file is not a bkdesk database of this version.
+
+        ``access`` is how the database layer found it may be read (``db.database.DatabaseFile.read_access``);
+        without it the file is read as one not yet checked, leaving nothing beside it.
+        """
+        try:
+            with open(file, "rb") as handle:
+                header = handle.read(100)
+        except OSError:
+            return None  # missing (creating it is the database layer's job), or unreadable: the layer says why
+        # Every file of this schema version carries the marker; anything else is the database layer's to judge.
+        if header[:16] != SQLITE_HEADER or int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+            return None
+        try:
+            connection = open_sqlite(file, access or untouched_access(file, header))
+        except sqlite3.Error:
+            return None
         try:
             connection.execute("PRAGMA query_only = ON")
             version = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()

@@ -100,3 +100,16 @@ def refuse_other_department(session: Session, indicator: IndicatorRow) -> None:
         raise StoreError(
             f"Chỉ tiêu {indicator.code} ({indicator.name}) {whose}; cơ sở dữ liệu này chỉ nhập số liệu của {role.label}"
         )
+
+
+def refuse_department_database(session: Session, action: str, label: str, why: str) -> None:
+    """Refuse ``action`` (loading the demo, a whole table) on a phòng's database, saying ``why`` it would harm it."""
+    role = role_in(session)
+    if not role.is_synthesis:
+        raise StoreError(f"Không {action} vào {label}: đây là cơ sở dữ liệu của {role.label}; {why}")
+
+
+def require_office_database(db: Database, action: str, why: str) -> None:
+    """:func:`refuse_department_database` before anything else is read: a command checks this first."""
+    with db.read() as session:
+        refuse_department_database(session, action, db.label, why)

@@ -6,7 +6,7 @@ copied beside itself, so a failed upgrade never costs the user their figures.
 
 from __future__ import annotations
 
-import sqlite3
+import logging
 from collections.abc import Callable
 from contextlib import closing
 from datetime import datetime
@@ -14,13 +14,22 @@ from pathlib import Path
 
 from sqlalchemy import Connection, inspect, select
 
-from db.database import Database, connect
-from db.errors import StoreError
-from db.file_format import SCHEMA_VERSION
+from db.database import Access, Database, connect, newer_schema_message, open_sqlite
+from db.errors import StoreError, database_problem
+from db.file_format import APPLICATION_ID, OLDEST_READABLE_VERSION, SCHEMA_VERSION
 from db.models import Base, Meta
 
+log = logging.getLogger("bkdesk.db")
+
+
+def _mark_as_bkdesk(connection: Connection) -> None:
+    """Version 1 → 2: the file marker (``db.file_format.APPLICATION_ID``) in the SQLite header."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
 # version N → the step that brings a database from N to N + 1.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _mark_as_bkdesk}
 
 
 def schema_version(db: Database) -> int | None:
@@ -36,7 +45,7 @@ def backup_file(path: Path, version: int) -> Path:
     """A consistent copy beside the file (SQLite's backup API: WAL contents included)."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.v{version}-{stamp}.bak{path.suffix}")
-    with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(target)) as copy:
+    with closing(open_sqlite(path)) as source, closing(open_sqlite(target, Access.CREATE)) as copy:
         source.backup(copy)
     return target
 
@@ -51,18 +60,28 @@ def _register_all_tables() -> None:
 def upgrade(db: Database) -> None:
     """Create a new schema, or migrate an older one step by step in one transaction."""
     version = schema_version(db)
+    if version is not None and version > SCHEMA_VERSION:
+        raise StoreError(newer_schema_message(db.label, version))
+    if db.read_only:
+        # Read-only media: nothing can be created or migrated (db.database.check_file
+        # let through only a schema this release reads as it is).
+        if version is None or version < OLDEST_READABLE_VERSION:
+            db.refuse_writes()
+        return
     if version != SCHEMA_VERSION:
         _register_all_tables()
     if version is None:
         with db.engine.begin() as connection:
+            if inspect(connection).get_table_names():
+                # A database reached by URL that holds another program's tables: not bkdesk's to fill.
+                raise StoreError(
+                    f"Cơ sở dữ liệu {db.label} không phải cơ sở dữ liệu bkdesk (đã có bảng của chương trình khác); "
+                    "bkdesk không ghi gì vào đó. Hãy chọn một cơ sở dữ liệu mới hoặc của bkdesk."
+                )
             Base.metadata.create_all(connection)
             connection.execute(Meta.__table__.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+            _mark_as_bkdesk(connection)
         return
-    if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"Cơ sở dữ liệu {db.label} do phiên bản bkdesk mới hơn tạo (lược đồ {version}, "
-            f"phiên bản này đọc được đến {SCHEMA_VERSION}); hãy cập nhật bkdesk"
-        )
     if version == SCHEMA_VERSION:
         return
     if db.path is not None and db.path.exists():
@@ -74,6 +93,12 @@ def upgrade(db: Database) -> None:
         connection.execute(
             Meta.__table__.update().where(Meta.key == "schema_version").values(value=str(SCHEMA_VERSION))
         )
+    if db.path is not None:
+        # The marker written by the upgrade sits in the WAL until a checkpoint; readers of
+        # the header alone (db.first_screen) find it in the file once it is copied there.
+        # PASSIVE: never waits for another process reading the file.
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def open_database(path: str | Path | None = None, url: str | None = None) -> Database:
@@ -86,5 +111,12 @@ def open_database(path: str | Path | None = None, url: str | None = None) -> Dat
         raise
     except Exception as exc:
         db.dispose()
-        raise StoreError(f"Không mở được cơ sở dữ liệu {db.label}: {exc}") from exc
+        problem = database_problem(exc, db.label)
+        if problem is not None:  # raised outside the engine (the backup copy made with sqlite3)
+            raise problem from exc
+        log.exception("opening %s failed", db.label)
+        raise StoreError(
+            f"Không mở được cơ sở dữ liệu {db.label}: chuẩn bị hoặc nâng cấp tệp không thành công, tệp vẫn như trước. "
+            "Chi tiết đã được ghi vào tệp nhật ký; hãy báo người quản trị."
+        ) from exc
     return db

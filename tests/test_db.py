@@ -149,7 +149,7 @@ def test_a_newer_schema_is_refused(db_path: Path) -> None:
 def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
     bogus = tmp_path / "so-lieu.sqlite"
     bogus.write_text("không phải cơ sở dữ liệu", encoding="utf-8")
-    with pytest.raises(StoreError, match="không phải là cơ sở dữ liệu bkdesk"):
+    with pytest.raises(StoreError, match="không phải cơ sở dữ liệu bkdesk"):
         open_database(bogus)
     assert bogus.read_text(encoding="utf-8") == "không phải cơ sở dữ liệu"
 

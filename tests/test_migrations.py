@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bkdesk.verdicts import Verdict
-from db.file_format import SCHEMA_VERSION
+from db.file_format import APPLICATION_ID, SCHEMA_VERSION
 from db.schema import open_database, schema_version
 from db.settings import load_report_settings
 from db.tables import evaluate
@@ -77,14 +77,15 @@ def test_a_migration_backs_up_the_file_then_runs_its_steps(tmp_path: Path, monke
     def add_column(connection: Connection) -> None:
         connection.execute(text("ALTER TABLE indicator_values ADD COLUMN checked_by VARCHAR(64) DEFAULT ''"))
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(schema, "MIGRATIONS", {1: add_column})
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(schema, "MIGRATIONS", {**schema.MIGRATIONS, SCHEMA_VERSION: add_column})
     copy = _v1_copy(tmp_path)
     database = schema.open_database(copy)
     try:
-        assert schema.schema_version(database) == 2
+        assert schema.schema_version(database) == SCHEMA_VERSION + 1
         with database.engine.connect() as connection:
             columns = {row[1] for row in connection.execute(text("PRAGMA table_info(indicator_values)"))}
+            assert connection.execute(text("PRAGMA application_id")).scalar() == APPLICATION_ID  # step 1 → 2 ran
         assert "checked_by" in columns
     finally:
         database.dispose()
@@ -102,14 +103,33 @@ def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path: Path, monkey
         connection.execute(text("UPDATE indicator_values SET text = 'hỏng'"))
         raise RuntimeError("bước nâng cấp lỗi")
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(schema, "MIGRATIONS", {1: broken})
+    monkeypatch.setattr(schema, "MIGRATIONS", {**schema.MIGRATIONS, 1: broken})
     copy = _v1_copy(tmp_path)
-    with pytest.raises(StoreError, match="Không mở được cơ sở dữ liệu"):
+    with pytest.raises(StoreError, match="Không mở được cơ sở dữ liệu") as caught:
         schema.open_database(copy)
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 1)
+    assert "RuntimeError" not in caught.value.message and "tệp vẫn như trước" in caught.value.message
+    assert dump(copy) == dump(FIXTURES / "schema_v1.sqlite")
+    monkeypatch.undo()
     database = schema.open_database(copy)
     try:
         assert evaluate(database, 2020).row("A.8").estimate.text == "21.300"
+    finally:
+        database.dispose()
+
+
+def test_version_1_files_get_the_bkdesk_marker_in_their_header(tmp_path: Path) -> None:
+    copy = _v1_copy(tmp_path)
+    assert copy.read_bytes()[68:72] == bytes(4)  # made before the marker existed
+    open_database(copy).dispose()
+    assert copy.read_bytes()[68:72] == b"BKDK"
+    assert int.from_bytes(b"BKDK", "big") == APPLICATION_ID
+
+
+def test_a_new_database_is_marked_from_its_first_byte(tmp_path: Path) -> None:
+    new = tmp_path / "mới.sqlite"
+    database = open_database(new)
+    try:
+        assert new.read_bytes()[68:72] == b"BKDK"  # before the first write is even checkpointed
+        assert schema_version(database) == SCHEMA_VERSION
     finally:
         database.dispose()

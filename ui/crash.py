@@ -35,6 +35,11 @@ def setup_logging() -> Path | None:
 
 def message_for(exc: BaseException, log_file: Path | None) -> str:
     where = f"\n\nChi tiết đã được ghi vào tệp nhật ký:\n{log_file}" if log_file else ""
+    from db.errors import database_problem
+
+    problem = database_problem(exc)  # damaged, read-only, locked, full: the user can act on it
+    if problem is not None:
+        return f"{problem.message}{where}"
     return (
         "Đã xảy ra lỗi không mong đợi, thao tác vừa rồi có thể chưa hoàn tất.\n"
         f"({type(exc).__name__}: {exc})\n\n"

@@ -238,6 +238,8 @@ class EntryModel(QAbstractTableModel):
         return bool(item.target) and not item.indicator.is_group
 
     def editable_key(self, key: str) -> bool:
+        if self.context.db.read_only:  # a file on read-only media: every cell shows, none takes input
+            return False
         return key in (ESTIMATE, NOTE) or (key == TARGET and self.context.is_synthesis)
 
     def error_at(self, row: int, key: str) -> str | None:

@@ -42,6 +42,12 @@ if TYPE_CHECKING:
 
 APP_TITLE = "bkdesk"
 LOCKED_LABEL = "Đã chốt số liệu"
+READ_ONLY_LABEL = "Chỉ đọc: tệp không ghi được, không sửa được số liệu"
+READ_ONLY_TIP = (
+    "Cơ sở dữ liệu nằm trên ổ đĩa hoặc thư mục chỉ cho phép đọc (hoặc tệp không có quyền ghi): "
+    "xem, tìm và in được, nhưng không nhập hay sửa được. Muốn sửa, hãy chép tệp sang một thư mục "
+    "ghi được rồi mở bản chép đó (Trao đổi → Mở cơ sở dữ liệu khác…)."
+)
 DialogRunner = Callable[[QDialog], int]
 
 
@@ -95,8 +101,13 @@ class MainWindow(QMainWindow):
         self.lock_label = QLabel(LOCKED_LABEL)
         self.lock_label.setStyleSheet("QLabel { color: #9b1c22; font-weight: bold; padding: 0 6px; }")
         self.lock_label.setVisible(False)
+        self.read_only_label = QLabel(READ_ONLY_LABEL)
+        self.read_only_label.setStyleSheet(self.lock_label.styleSheet())
+        self.read_only_label.setToolTip(READ_ONLY_TIP)
+        self.read_only_label.setVisible(False)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.lock_label)
+        self.statusBar().addPermanentWidget(self.read_only_label)
         self.statusBar().addPermanentWidget(self.database_label)
 
         self._build_actions()
@@ -279,6 +290,9 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         self.print_action.setEnabled(self.database_ready)
         self.override_action.setVisible(context.is_synthesis)
+        self.read_only_label.setVisible(context.db.read_only)
+        for action in (self.paste_action, self.clear_action, self.override_action):
+            action.setEnabled(not context.db.read_only)
         self._dashboard_stale = True
         if state is not None:
             self.exchange.apply_state(state)

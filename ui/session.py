@@ -236,7 +236,7 @@ def quick_start(options: AppOptions, remembered: Choice | None) -> StartResult |
     """
     import sqlite3
 
-    from db.database import file_database, sqlite_file
+    from db.database import check_file, file_database
     from db.errors import StoreError
     from db.first_screen import FirstScreenReader
     from db.login import current_user
@@ -244,8 +244,8 @@ def quick_start(options: AppOptions, remembered: Choice | None) -> StartResult |
     if options.db_url:
         return None
     try:
-        file = sqlite_file(options.db)
-        reader = FirstScreenReader.open(file)
+        file = check_file(options.db)
+        reader = FirstScreenReader.open(file.path, file.read_access) if file.version is not None else None
         if reader is None:
             return None
         with reader:

@@ -64,6 +64,11 @@ def describe_error(exc: BaseException) -> str:
     message = getattr(exc, "message", None)
     if isinstance(message, str) and message:
         return message
+    from db.errors import database_problem
+
+    problem = database_problem(exc)  # a SQLite failure met outside the database layer's engine
+    if problem is not None:
+        return problem.message
     if isinstance(exc, OSError):
         from bkdesk.file_errors import file_error_reason
 

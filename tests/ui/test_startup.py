@@ -178,9 +178,10 @@ def test_a_file_that_is_no_database_is_a_message_not_a_crash(qtbot: QtBot, tmp_p
     with qtbot.waitSignal(started.controller.failed, timeout=30000):
         started.window.show()
         started.controller.start()
-    assert "không phải là cơ sở dữ liệu" in started.warnings[0]
-    assert "không phải là cơ sở dữ liệu" in started.window.entry_page.loading.text()
+    assert "không phải cơ sở dữ liệu bkdesk" in started.warnings[0]
+    assert "không phải cơ sở dữ liệu bkdesk" in started.window.entry_page.loading.text()
     started.close()
+    assert bad.read_text(encoding="utf-8") == "không phải cơ sở dữ liệu"
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
