@@ -21,13 +21,9 @@ from bkdesk.evaluation import Evaluation, Override, RowInput, evaluate_table
 from bkdesk.reports import ReportLayoutError, ReportSettings
 from bkdesk.reports.layout import ReportLayout, TableRow, build_layout
 from bkdesk.verdicts import Verdict
+from tests.fixtures.long_cells import FIGURE, NAME, NOTE, prose, word
 
-NAME, FIGURE, NOTE, UNIT, ISSUER = 500, 255, 2000, 64, 500
-PROSE = (
-    "Tỷ lệ hộ gia đình được công nhận đạt chuẩn văn hóa, khu dân cư văn hóa ở các xã vùng cao "
-    "của thành phố Bắc Kạn theo Nghị quyết số 12/NQ-HĐND ngày 10/12/2020; "
-)
-WORD = "Nghịquyếtđạihộiđảngbộthànhphố"
+UNIT, ISSUER = 64, 500
 LAST = "Chỉ tiêu cuối bảng"
 HEADER = ("STT", "Các chỉ tiêu, mục tiêu cụ thể", "Đơn vị tính", "Nhiệm vụ 2020", "Ước thực hiện 2020", "Đánh giá")
 # The rows at the limits; the last row closes the table as an ordinary one.
@@ -36,17 +32,6 @@ MAX_EXCEL_ROW = 409.0
 A4 = (595.28, 841.89)
 MM = 72 / 25.4
 MARK_SIZE = 10
-
-
-def prose(length: int, start: int = 0) -> str:
-    """Vietnamese text of exactly ``length`` characters, breaking at spaces, not ending on one."""
-    text = (PROSE * (length // len(PROSE) + 2))[start : start + length]
-    return text[:-1] + "x" if text.endswith(" ") else text
-
-
-def word(length: int, letters: str = WORD) -> str:
-    """One "word" of ``length`` characters: nothing to break a line at."""
-    return (letters * (length // len(letters) + 1))[:length]
 
 
 def limit_rows() -> list[RowInput]:
@@ -396,3 +381,36 @@ def test_text_stored_past_the_limits_still_prints_whole(tmp_path: Path) -> None:
 
 def ruled(side: Any) -> bool:
     return side is not None and side.style == "thin"
+
+
+# The command, on a database -------------------------------------------------------------------
+
+
+def test_report_prints_a_database_holding_long_cells(demo_db: Any, db_path: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from openpyxl import load_workbook
+
+    from tests.fixtures.long_cells import store_long_cells
+
+    stored = store_long_cells(demo_db)
+    main = Path(__file__).resolve().parent.parent / "main.py"
+    for landscape in (False, True):
+        pdf, xlsx = tmp_path / f"bieu-{landscape}.pdf", tmp_path / f"bieu-{landscape}.xlsx"
+        command = [sys.executable, str(main), "report", "--year", "2020", "--db", str(db_path)]
+        command += ["--pdf", str(pdf), "--xlsx", str(xlsx)] + (["--landscape"] if landscape else [])
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == "" and f"ra tệp PDF {pdf}" in result.stdout
+        printed = read_pdf(pdf, landscape)
+        assert squeeze(stored.name) in printed.column(1)
+        assert squeeze(stored.estimate) in printed.column(4)
+        assert squeeze(stored.old_estimate) in printed.column(4)
+        assert squeeze(stored.reason) in printed.italic
+        assert len({page for page, text in printed.fragments[4] if set(text.strip()) == {"W"}}) >= 2
+        columns = sheet_columns(load_workbook(xlsx)["Biểu"], 5)
+        assert squeeze(stored.name) in columns[1] and squeeze(stored.reason) in columns[0]
+        assert squeeze(stored.estimate) in columns[4] and squeeze(stored.old_estimate) in columns[4]
