@@ -237,6 +237,26 @@ def test_a_row_that_cannot_be_laid_out_is_named_in_vietnamese(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_missed_indicator_that_cannot_be_laid_out_is_named(
+    evaluation: Evaluation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bkdesk.reports import pdf
+
+    real = pdf._Builder.missed_table
+
+    def unsplittable(builder: Any, summary: Any) -> Any:
+        with monkeypatch.context() as patch:
+            patch.setattr(pdf, "KEEP_LINES", 100_000)
+            return real(builder, summary)
+
+    monkeypatch.setattr(pdf._Builder, "missed_table", unsplittable)
+    with pytest.raises(ReportLayoutError) as caught:
+        pdf.write_pdf(evaluation, SETTINGS, tmp_path / "bieu.pdf", landscape=True)
+    message = caught.value.message
+    assert message.startswith("Không dàn trang được biểu năm 2020: chỉ tiêu A.3 (ẨẨẨ")
+    assert "trong danh sách các chỉ tiêu chưa đạt không xếp vừa trang A4 ngang" in message
+
+
 # The workbook ----------------------------------------------------------------------------------
 
 

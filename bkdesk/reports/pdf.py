@@ -61,6 +61,7 @@ PAD_TOP = 2
 PAD_BOTTOM = 3
 INDENT = 3 * mm
 APPENDIX = "bkdesk-appendix"
+MISSED = "bkdesk-missed"
 CANCEL_CHECK_EVERY = 64
 RULE = 0.5
 # A row cut over pages keeps its first and its last lines in threes, so no page holds a lone line of it.
@@ -219,6 +220,17 @@ class _Grid:
         self.unruled: list[int] = []
         # done_after[n]: how many rows of the layout are whole once n table rows (after the header) are laid out.
         self.done_after: list[int] = [0]
+        self.laid_out = 0  # table rows placed on pages so far, counted by the document as pieces land
+
+    @property
+    def done(self) -> int:
+        """Rows of the layout placed whole on pages so far."""
+        return self.done_after[min(self.laid_out, len(self.done_after) - 1)]
+
+    @property
+    def next_row(self) -> int | None:
+        """The index (in the layout) of the row the table goes on with, or ``None`` once it is whole."""
+        return self.done_after[self.laid_out] if self.laid_out < len(self.done_after) - 1 else None
 
     def add(self, cells: list[Any]) -> tuple[int, int]:
         """Append one row of the layout; returns the first and the last table row it takes."""
@@ -297,7 +309,8 @@ class _Builder:
         fixed = [w * mm for w in (LANDSCAPE_COLUMNS if landscape else PORTRAIT_COLUMNS)]
         self.widths = [fixed[0], frame_width - sum(fixed), *fixed[1:]]
         self.wrapper = _Wrapper()
-        self.done_after: list[int] = [0]
+        # The tables whose rows are indicators, by ident: progress, and the row named if one cannot be laid out.
+        self.grids: dict[str, _Grid] = {}
 
     # Cells --------------------------------------------------------------------------------------
 
@@ -379,7 +392,7 @@ class _Builder:
                 check_cancel()
             first, last = grid.add(self.row_cells(row))
             self.row_commands(row, first, last, commands)
-        self.done_after = grid.done_after
+        self.grids[APPENDIX] = grid
         return grid.table(self.table_style(grid.rules() + commands), APPENDIX)
 
     def notes(self) -> list[Flowable]:
@@ -393,7 +406,12 @@ class _Builder:
         return [KeepTogether(flowables)]
 
     def small_table(
-        self, rows: list[list[str]], widths: list[float], aligns: list[str], bold_last: bool = False
+        self,
+        rows: list[list[str]],
+        widths: list[float],
+        aligns: list[str],
+        bold_last: bool = False,
+        ident: str | None = None,
     ) -> LongTable:
         """A summary table: bold wrapped header, centred counts, the name column left, figures right."""
         family = self.family
@@ -424,7 +442,9 @@ class _Builder:
         commands.extend(("ALIGN", (column, 1), (column, -1), align) for column, align in enumerate(aligns))
         commands.extend(grid.rules())
         commands.extend(grid.commands)
-        return grid.table(TableStyle(commands))
+        if ident is not None:
+            self.grids[ident] = grid
+        return grid.table(TableStyle(commands), ident)
 
     def group_table(self, summary: SummaryLayout) -> LongTable:
         number = 20 * mm
@@ -444,7 +464,7 @@ class _Builder:
             [line.ref, line.name, line.unit, line.target.text, line.estimate.text, line.pct_plan.text]
             for line in summary.missed
         )
-        return self.small_table(rows, widths, ["CENTER", "LEFT", "CENTER", "RIGHT", "RIGHT", "RIGHT"])
+        return self.small_table(rows, widths, ["CENTER", "LEFT", "CENTER", "RIGHT", "RIGHT", "RIGHT"], ident=MISSED)
 
     def summary(self) -> list[Flowable]:
         summary: SummaryLayout = self.layout.summary
@@ -475,23 +495,14 @@ class _AppendixDoc(BaseDocTemplate):
     """Reports progress as pieces of the table land on pages, and stops when asked."""
 
     def __init__(
-        self, stream: Any, done_after: list[int], progress: Progress | None, cancelled: Cancelled | None, **kw: Any
+        self, stream: Any, grids: dict[str, _Grid], progress: Progress | None, cancelled: Cancelled | None, **kw: Any
     ):
         super().__init__(stream, **kw)
-        self.done_after = done_after
-        self.total_rows = done_after[-1]
-        self.laid_out = 0  # table rows after the header; a row cut over pages takes one per line
+        self.grids = grids
+        self.table = grids[APPENDIX]
+        self.total_rows = self.table.done_after[-1]
         self.progress = progress
         self.cancelled = cancelled
-
-    @property
-    def rows_done(self) -> int:
-        return self.done_after[min(self.laid_out, len(self.done_after) - 1)]
-
-    @property
-    def next_row(self) -> int | None:
-        """The index (in the layout) of the row the table goes on with, or ``None`` once it is whole."""
-        return self.done_after[self.laid_out] if self.laid_out < len(self.done_after) - 1 else None
 
     def check(self) -> None:
         if self.cancelled is not None and self.cancelled():
@@ -499,11 +510,14 @@ class _AppendixDoc(BaseDocTemplate):
 
     def afterFlowable(self, flowable: Flowable) -> None:
         ident = getattr(flowable, "ident", None)
-        if isinstance(ident, str) and ident.startswith(APPENDIX):
+        grid = None
+        if isinstance(ident, str):
             # A split table's pieces carry the ident with "[n]" added; each repeats the header row.
-            self.laid_out += max(len(flowable._cellvalues) - 1, 0)  # type: ignore[attr-defined]
-            if self.progress is not None:
-                self.progress(min(self.rows_done, self.total_rows), self.total_rows)
+            grid = next((grid for key, grid in self.grids.items() if ident.startswith(key)), None)
+        if grid is not None:
+            grid.laid_out += max(len(flowable._cellvalues) - 1, 0)  # type: ignore[attr-defined]
+            if grid is self.table and self.progress is not None:
+                self.progress(min(grid.done, self.total_rows), self.total_rows)
         self.check()
 
 
@@ -522,18 +536,28 @@ def _page_numberer(font: str) -> Callable[[Canvas, BaseDocTemplate], None]:
     return draw
 
 
-def _layout_failure(layout: ReportLayout, row_index: int | None, landscape: bool) -> str:
+def _short(name: str) -> str:
+    return name if len(name) <= NAME_IN_MESSAGE else name[: NAME_IN_MESSAGE - 1].rstrip() + "…"
+
+
+def _layout_failure(layout: ReportLayout, grids: dict[str, _Grid], landscape: bool) -> str:
+    """The row the layout stopped at, for a user who can shorten it."""
     page = "A4 ngang" if landscape else "A4 dọc"
-    if row_index is None:
-        return (
-            f"Không dàn trang được phần ghi chú và tổng hợp dưới biểu năm {layout.year} trên trang {page}. "
-            "Hãy rút gọn lý do điều chỉnh đánh giá dài nhất rồi in lại."
-        )
-    row = layout.rows[row_index]
-    name = row.name if len(row.name) <= NAME_IN_MESSAGE else row.name[: NAME_IN_MESSAGE - 1].rstrip() + "…"
+    what = "Hãy rút gọn nội dung dòng này rồi in lại."
+    index = grids[APPENDIX].next_row
+    if index is not None:
+        row = layout.rows[index]
+        where = f"chỉ tiêu {row.code} ({_short(row.name)})"
+        return f"Không dàn trang được biểu năm {layout.year}: {where} không xếp vừa trang {page}. {what}"
+    missed = grids.get(MISSED)
+    index = missed.next_row if missed is not None else None
+    if index is not None:
+        line = layout.summary.missed[index]
+        where = f"chỉ tiêu {line.ref} ({_short(line.name)}) trong danh sách các chỉ tiêu chưa đạt"
+        return f"Không dàn trang được biểu năm {layout.year}: {where} không xếp vừa trang {page}. {what}"
     return (
-        f"Không dàn trang được biểu năm {layout.year}: chỉ tiêu {row.code} ({name}) không xếp vừa trang {page}. "
-        "Hãy rút gọn nội dung dòng này rồi in lại."
+        f"Không dàn trang được phần ghi chú và tổng hợp dưới biểu năm {layout.year} trên trang {page}. "
+        "Hãy rút gọn lý do điều chỉnh đánh giá dài nhất rồi in lại."
     )
 
 
@@ -581,7 +605,7 @@ def write_layout_pdf(
     with output_stream(out) as stream:
         doc = _AppendixDoc(
             stream,
-            builder.done_after,
+            builder.grids,
             progress,
             cancelled,
             pagesize=pagesize,
@@ -602,6 +626,6 @@ def write_layout_pdf(
             doc.build(story)
         except LayoutError as error:
             # reportlab's message is English and names a flowable, not a row the user can find.
-            raise ReportLayoutError(_layout_failure(layout, doc.next_row, landscape)) from error
+            raise ReportLayoutError(_layout_failure(layout, builder.grids, landscape)) from error
     if progress is not None:
         progress(total, total)
