@@ -54,6 +54,7 @@ def _checked_output(text: str) -> Path:
 
 
 def run_report(args: argparse.Namespace) -> int:
+    from bkdesk.reports import ReportLayoutError
     from bkdesk.reports.fonts import FontMissing
     from db.errors import StoreError
     from db.settings import load_report_settings
@@ -73,7 +74,7 @@ def run_report(args: argparse.Namespace) -> int:
 
             try:
                 write_pdf(evaluation, settings, path, landscape=args.landscape)
-            except FontMissing as exc:
+            except (FontMissing, ReportLayoutError) as exc:
                 raise StoreError(exc.message) from exc
             orientation = "A4 ngang" if args.landscape else "A4 dọc"
             say(f"Đã ghi biểu năm {args.year} ({period.label.lower()}) ra tệp PDF {path} ({orientation}).")

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bkdesk.reports import ReportLayoutError
 from ui.context import AppContext
 from ui.dialog_buttons import close_only, warn
 from ui.report_job import (
@@ -181,18 +182,26 @@ class PrintPreviewDialog(QDialog):
         cached = self._data
         load = load_report_data(context.db, context.year, context.period)
 
-        def task(job: Job) -> tuple[ReportData, Path, bool]:
+        def task(job: Job) -> tuple[ReportData, Path | str, bool]:
             data = cached if cached is not None else load(job)
-            return data, write_pdf_task(data, target, landscape=landscape)(job), landscape
+            try:
+                return data, write_pdf_task(data, target, landscape=landscape)(job), landscape
+            except ReportLayoutError as error:
+                # The figures were read: the Excel file can still be saved from them.
+                return data, error.message, landscape
 
         self.status.setText("Đang tạo biểu…")
         self._run("Đang tạo biểu PDF…", task, self._generated, self._generation_failed, self._generation_cancelled)
 
-    def _generated(self, result: tuple[ReportData, Path, bool]) -> None:
+    def _generated(self, result: tuple[ReportData, Path | str, bool]) -> None:
         data, path, landscape = result
         if self._closed:
             return
         self._data = data
+        if isinstance(path, str):
+            self._update_actions()
+            self._generation_failed(path)
+            return
         previous = self._pdf
         self.document.close()
         error = self.document.load(str(path))
@@ -215,7 +224,12 @@ class PrintPreviewDialog(QDialog):
         if self._closed:
             return
         self._sync_orientation()
-        self.status.setText("Chưa tạo được biểu." if self._pdf is None else "Biểu đang xem là bản trước.")
+        if self._pdf is not None:
+            self.status.setText("Biểu đang xem là bản trước.")
+        elif self._data is not None:
+            self.status.setText("Chưa tạo được biểu PDF; vẫn lưu được tệp Excel.")
+        else:
+            self.status.setText("Chưa tạo được biểu.")
         self._show_error("Không tạo được biểu", message)
 
     def _generation_cancelled(self) -> None:

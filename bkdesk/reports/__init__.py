@@ -13,4 +13,12 @@ class ReportCancelled(Exception):
     """The user stopped the writing of a report; no file was left behind."""
 
 
-__all__ = ["ReportCancelled", "ReportSettings"]
+class ReportLayoutError(Exception):
+    """The appendix could not be laid out on its pages; ``message`` is Vietnamese and names the row."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+__all__ = ["ReportCancelled", "ReportLayoutError", "ReportSettings"]

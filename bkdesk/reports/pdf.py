@@ -2,7 +2,8 @@
 
 A4, margins of 20 mm top and bottom, 30 mm left and 15 mm right; the report's
 serif family embedded; the header row repeated on every page of the table, no row
-split across pages, page numbers centred in the top margin from page 2 on. What
+split across pages unless it is taller than a page (then it goes on under the header
+of the next page), page numbers centred in the top margin from page 2 on. What
 each cell says comes from :mod:`bkdesk.reports.layout`; this module only draws it.
 """
 
@@ -34,10 +35,11 @@ from reportlab.platypus import (
     Spacer,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError
 
 from bkdesk import __version__
 from bkdesk.evaluation import Evaluation
-from bkdesk.reports import ReportCancelled
+from bkdesk.reports import ReportCancelled, ReportLayoutError
 from bkdesk.reports.chart import verdict_chart
 from bkdesk.reports.fonts import FontFamily, serif_family
 from bkdesk.reports.layout import Align, ReportLayout, SummaryLayout, TableRow, build_layout
@@ -59,7 +61,15 @@ PAD_TOP = 2
 PAD_BOTTOM = 3
 INDENT = 3 * mm
 APPENDIX = "bkdesk-appendix"
+MISSED = "bkdesk-missed"
 CANCEL_CHECK_EVERY = 64
+RULE = 0.5
+# A row cut over pages keeps its first and its last lines in threes, so no page holds a lone line of it.
+KEEP_LINES = 3
+# What a cut row may fill of a page is kept this far under the frame's height, against rounding.
+FIT_MARGIN = 1.0
+UNBOUNDED = 1e6
+NAME_IN_MESSAGE = 60
 
 # Fixed columns in mm (STT, unit, target, estimate, verdict, same period); the name takes the rest.
 # 19 mm holds "Không đạt" at 11 pt with its padding on one line.
@@ -179,17 +189,128 @@ class _Wrapper:
         return [*pieces, current] if current else pieces
 
 
+def _height(cells: list[Any], widths: list[float]) -> float:
+    """The height reportlab gives a row of wrapped strings (and the odd Paragraph)."""
+    lines = 1
+    tallest = 0.0
+    for cell, width in zip(cells, widths, strict=True):
+        if isinstance(cell, str):
+            lines = max(lines, cell.count("\n") + 1)
+        else:
+            tallest = max(tallest, cell.wrap(width - 2 * PAD_X, UNBOUNDED)[1])
+    return max(lines * TABLE_LEADING, tallest) + PAD_TOP + PAD_BOTTOM
+
+
+class _Grid:
+    """The rows of one ruled table with a repeated header, as reportlab gets them.
+
+    reportlab moves a row that does not fit to the next page, but cannot print a row
+    taller than a page: it stops with a LayoutError, and its own in-row split puts
+    vertically centred text on the wrong side of the cut (and can loop on it). Such a
+    row is given here as one table row per line, top-aligned, with no rule between
+    them: the table then breaks between two of its lines and the cell goes on under
+    the header repeated on the next page.
+    """
+
+    def __init__(self, header: list[Any], widths: list[float], frame_height: float) -> None:
+        self.widths = widths
+        self.data: list[list[Any]] = [header]
+        self.commands: list[tuple[Any, ...]] = []
+        self.room = frame_height - _height(header, widths) - FIT_MARGIN
+        self.unruled: list[int] = []
+        # done_after[n]: how many rows of the layout are whole once n table rows (after the header) are laid out.
+        self.done_after: list[int] = [0]
+        self.laid_out = 0  # table rows placed on pages so far, counted by the document as pieces land
+
+    @property
+    def done(self) -> int:
+        """Rows of the layout placed whole on pages so far."""
+        return self.done_after[min(self.laid_out, len(self.done_after) - 1)]
+
+    @property
+    def next_row(self) -> int | None:
+        """The index (in the layout) of the row the table goes on with, or ``None`` once it is whole."""
+        return self.done_after[self.laid_out] if self.laid_out < len(self.done_after) - 1 else None
+
+    def add(self, cells: list[Any]) -> tuple[int, int]:
+        """Append one row of the layout; returns the first and the last table row it takes."""
+        first = len(self.data)
+        done = self.done_after[-1]
+        if _height(cells, self.widths) <= self.room:
+            self.data.append(cells)
+            self.done_after.append(done + 1)
+            return first, first
+        columns = [cell.split("\n") if isinstance(cell, str) else [cell] for cell in cells]
+        lines = max(len(column) for column in columns)
+        self.data.extend([column[line] if line < len(column) else "" for column in columns] for line in range(lines))
+        last = first + lines - 1
+        self.unruled.extend(range(first, last))
+        self.done_after.extend([done] * (lines - 1))
+        self.done_after.append(done + 1)
+        self.commands.extend(
+            [
+                ("VALIGN", (0, first), (-1, last), "TOP"),
+                # One line per table row, its baseline where a wrapped cell's first line is, and room under it
+                # for the descenders above the rule that closes the page when the row is cut there.
+                ("LEADING", (0, first), (-1, last), TABLE_SIZE),
+                ("NOSPLIT", (0, first), (-1, min(first + KEEP_LINES - 1, last))),
+                ("NOSPLIT", (0, max(last - KEEP_LINES + 1, first)), (-1, last)),
+            ]
+        )
+        return first, last
+
+    def rules(self) -> list[tuple[Any, ...]]:
+        """The grid, without the rules inside a cut row; a page's piece of the table is closed at its foot."""
+        black = colors.black
+        if not self.unruled:
+            return [("GRID", (0, 0), (-1, -1), RULE, black)]
+        rules: list[tuple[Any, ...]] = [
+            ("LINEBEFORE", (0, 0), (-1, -1), RULE, black),
+            ("LINEAFTER", (-1, 0), (-1, -1), RULE, black),
+            ("LINEABOVE", (0, 0), (-1, 0), RULE, black),
+        ]
+        start = 0
+        for row in self.unruled:
+            if row > start:
+                rules.append(("LINEBELOW", (0, start), (-1, row - 1), RULE, black))
+            start = row + 1
+        rules.append(("LINEBELOW", (0, start), (-1, -1), RULE, black))
+        return rules
+
+    def table(self, style: TableStyle, ident: str | None = None) -> LongTable:
+        kind = _CutTable if self.unruled else LongTable
+        return kind(self.data, colWidths=self.widths, repeatRows=1, style=style, ident=ident)
+
+
+class _CutTable(LongTable):
+    """A table holding a row cut over pages: each page's piece is closed by a rule at its foot.
+
+    reportlab's ``splitlast`` rows do that for the first piece only, so the rule is added here.
+    """
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        pieces = super().split(availWidth, availHeight)
+        if len(pieces) == 2:
+            pieces[0].setStyle(TableStyle([("LINEBELOW", (0, -1), (-1, -1), RULE, colors.black)]))
+        return pieces
+
+
 class _Builder:
     """Turns the layout into flowables for one page size."""
 
-    def __init__(self, layout: ReportLayout, styles: Styles, frame_width: float, landscape: bool) -> None:
+    def __init__(
+        self, layout: ReportLayout, styles: Styles, frame_width: float, frame_height: float, landscape: bool
+    ) -> None:
         self.layout = layout
         self.styles = styles
         self.family = styles.family
         self.frame_width = frame_width
+        self.frame_height = frame_height
         fixed = [w * mm for w in (LANDSCAPE_COLUMNS if landscape else PORTRAIT_COLUMNS)]
         self.widths = [fixed[0], frame_width - sum(fixed), *fixed[1:]]
         self.wrapper = _Wrapper()
+        # The tables whose rows are indicators, by ident: progress, and the row named if one cannot be laid out.
+        self.grids: dict[str, _Grid] = {}
 
     # Cells --------------------------------------------------------------------------------------
 
@@ -205,17 +326,20 @@ class _Builder:
         markup = f"{escape(row.verdict)}<super>{escape(row.mark)}</super>"
         return Paragraph(markup, self.styles.cell(Align.CENTER, row.bold))
 
-    def row_cells(self, index: int, row: TableRow, commands: list[tuple[Any, ...]]) -> list[Any]:
-        """The cells of ``row``; the per-cell style it needs (bold, indent, alignment) goes to ``commands``."""
-        widths = self.widths
-        indent = row.indent * INDENT
+    def row_commands(self, row: TableRow, first: int, last: int, commands: list[tuple[Any, ...]]) -> None:
+        """The style ``row`` needs (bold, indent, alignment) on the table rows ``first``..``last`` it takes."""
         if row.bold:
-            commands.append(("FONTNAME", (0, index), (-1, index), self.family.bold))
-        if indent:
-            commands.append(("LEFTPADDING", (1, index), (1, index), PAD_X + indent))
+            commands.append(("FONTNAME", (0, first), (-1, last), self.family.bold))
+        if row.indent:
+            commands.append(("LEFTPADDING", (1, first), (1, last), PAD_X + row.indent * INDENT))
         for column, figure in ((3, row.target), (4, row.estimate), (6, row.same_period)):
             if figure.align is not Align.RIGHT and figure.text:
-                commands.append(("ALIGN", (column, index), (column, index), figure.align.value.upper()))
+                commands.append(("ALIGN", (column, first), (column, last), figure.align.value.upper()))
+
+    def row_cells(self, row: TableRow) -> list[Any]:
+        """The cells of ``row``, wrapped to their columns."""
+        widths = self.widths
+        indent = row.indent * INDENT
         return [
             self.wrapped(row.stt, widths[0], row.bold),
             self.wrapped(row.name, widths[1], row.bold, indent),
@@ -245,7 +369,6 @@ class _Builder:
             ("FONTNAME", (0, 0), (-1, 0), family.bold),
             ("FONTSIZE", (0, 0), (-1, -1), TABLE_SIZE),
             ("LEADING", (0, 0), (-1, -1), TABLE_LEADING),
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
             ("RIGHTPADDING", (0, 0), (-1, -1), PAD_X),
@@ -262,13 +385,15 @@ class _Builder:
         header = [
             self.wrapped(text, width, bold=True) for text, width in zip(self.layout.headers, self.widths, strict=True)
         ]
-        data: list[list[Any]] = [header]
-        commands: list[tuple[Any, ...]] = []
+        grid = _Grid(header, self.widths, self.frame_height)
+        commands = grid.commands
         for index, row in enumerate(self.layout.rows, start=1):
             if index % CANCEL_CHECK_EVERY == 0:
                 check_cancel()
-            data.append(self.row_cells(index, row, commands))
-        return LongTable(data, colWidths=self.widths, repeatRows=1, style=self.table_style(commands), ident=APPENDIX)
+            first, last = grid.add(self.row_cells(row))
+            self.row_commands(row, first, last, commands)
+        self.grids[APPENDIX] = grid
+        return grid.table(self.table_style(grid.rules() + commands), APPENDIX)
 
     def notes(self) -> list[Flowable]:
         if not self.layout.notes:
@@ -281,23 +406,32 @@ class _Builder:
         return [KeepTogether(flowables)]
 
     def small_table(
-        self, rows: list[list[str]], widths: list[float], aligns: list[str], bold_last: bool = False
+        self,
+        rows: list[list[str]],
+        widths: list[float],
+        aligns: list[str],
+        bold_last: bool = False,
+        ident: str | None = None,
     ) -> LongTable:
         """A summary table: bold wrapped header, centred counts, the name column left, figures right."""
         family = self.family
-        data = [
-            [
-                self.wrapped(text, width, bold=index == 0 or (bold_last and index == len(rows) - 1))
-                for text, width in zip(row, widths, strict=True)
-            ]
-            for index, row in enumerate(rows)
-        ]
+        grid = _Grid(
+            [self.wrapped(text, width, bold=True) for text, width in zip(rows[0], widths, strict=True)],
+            widths,
+            self.frame_height,
+        )
+        for index, row in enumerate(rows[1:], start=1):
+            bold = bold_last and index == len(rows) - 1
+            first, last = grid.add(
+                [self.wrapped(text, width, bold=bold) for text, width in zip(row, widths, strict=True)]
+            )
+            if bold:
+                grid.commands.append(("FONTNAME", (0, first), (-1, last), family.bold))
         commands: list[tuple[Any, ...]] = [
             ("FONTNAME", (0, 0), (-1, -1), family.regular),
             ("FONTNAME", (0, 0), (-1, 0), family.bold),
             ("FONTSIZE", (0, 0), (-1, -1), TABLE_SIZE),
             ("LEADING", (0, 0), (-1, -1), TABLE_LEADING),
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("ALIGN", (0, 0), (-1, 0), "CENTER"),
             ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
@@ -306,9 +440,11 @@ class _Builder:
             ("BOTTOMPADDING", (0, 0), (-1, -1), PAD_BOTTOM),
         ]
         commands.extend(("ALIGN", (column, 1), (column, -1), align) for column, align in enumerate(aligns))
-        if bold_last:
-            commands.append(("FONTNAME", (0, -1), (-1, -1), family.bold))
-        return LongTable(data, colWidths=widths, repeatRows=1, style=TableStyle(commands))
+        commands.extend(grid.rules())
+        commands.extend(grid.commands)
+        if ident is not None:
+            self.grids[ident] = grid
+        return grid.table(TableStyle(commands), ident)
 
     def group_table(self, summary: SummaryLayout) -> LongTable:
         number = 20 * mm
@@ -328,7 +464,7 @@ class _Builder:
             [line.ref, line.name, line.unit, line.target.text, line.estimate.text, line.pct_plan.text]
             for line in summary.missed
         )
-        return self.small_table(rows, widths, ["CENTER", "LEFT", "CENTER", "RIGHT", "RIGHT", "RIGHT"])
+        return self.small_table(rows, widths, ["CENTER", "LEFT", "CENTER", "RIGHT", "RIGHT", "RIGHT"], ident=MISSED)
 
     def summary(self) -> list[Flowable]:
         summary: SummaryLayout = self.layout.summary
@@ -358,10 +494,13 @@ class _Builder:
 class _AppendixDoc(BaseDocTemplate):
     """Reports progress as pieces of the table land on pages, and stops when asked."""
 
-    def __init__(self, stream: Any, total: int, progress: Progress | None, cancelled: Cancelled | None, **kw: Any):
+    def __init__(
+        self, stream: Any, grids: dict[str, _Grid], progress: Progress | None, cancelled: Cancelled | None, **kw: Any
+    ):
         super().__init__(stream, **kw)
-        self.total_rows = total
-        self.rows_done = 0
+        self.grids = grids
+        self.table = grids[APPENDIX]
+        self.total_rows = self.table.done_after[-1]
         self.progress = progress
         self.cancelled = cancelled
 
@@ -371,11 +510,14 @@ class _AppendixDoc(BaseDocTemplate):
 
     def afterFlowable(self, flowable: Flowable) -> None:
         ident = getattr(flowable, "ident", None)
-        if isinstance(ident, str) and ident.startswith(APPENDIX):
+        grid = None
+        if isinstance(ident, str):
             # A split table's pieces carry the ident with "[n]" added; each repeats the header row.
-            self.rows_done += max(len(flowable._cellvalues) - 1, 0)  # type: ignore[attr-defined]
-            if self.progress is not None:
-                self.progress(min(self.rows_done, self.total_rows), self.total_rows)
+            grid = next((grid for key, grid in self.grids.items() if ident.startswith(key)), None)
+        if grid is not None:
+            grid.laid_out += max(len(flowable._cellvalues) - 1, 0)  # type: ignore[attr-defined]
+            if grid is self.table and self.progress is not None:
+                self.progress(min(grid.done, self.total_rows), self.total_rows)
         self.check()
 
 
@@ -392,6 +534,31 @@ def _page_numberer(font: str) -> Callable[[Canvas, BaseDocTemplate], None]:
         canvas.restoreState()
 
     return draw
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= NAME_IN_MESSAGE else name[: NAME_IN_MESSAGE - 1].rstrip() + "…"
+
+
+def _layout_failure(layout: ReportLayout, grids: dict[str, _Grid], landscape: bool) -> str:
+    """The row the layout stopped at, for a user who can shorten it."""
+    page = "A4 ngang" if landscape else "A4 dọc"
+    what = "Hãy rút gọn nội dung dòng này rồi in lại."
+    index = grids[APPENDIX].next_row
+    if index is not None:
+        row = layout.rows[index]
+        where = f"chỉ tiêu {row.code} ({_short(row.name)})"
+        return f"Không dàn trang được biểu năm {layout.year}: {where} không xếp vừa trang {page}. {what}"
+    missed = grids.get(MISSED)
+    index = missed.next_row if missed is not None else None
+    if index is not None:
+        line = layout.summary.missed[index]
+        where = f"chỉ tiêu {line.ref} ({_short(line.name)}) trong danh sách các chỉ tiêu chưa đạt"
+        return f"Không dàn trang được biểu năm {layout.year}: {where} không xếp vừa trang {page}. {what}"
+    return (
+        f"Không dàn trang được phần ghi chú và tổng hợp dưới biểu năm {layout.year} trên trang {page}. "
+        "Hãy rút gọn lý do điều chỉnh đánh giá dài nhất rồi in lại."
+    )
 
 
 def write_pdf(
@@ -425,8 +592,9 @@ def write_layout_pdf(
     styles = styles_for(family)
     pagesize = turned(A4) if landscape else A4
     frame_width = pagesize[0] - LEFT - RIGHT
+    frame_height = pagesize[1] - TOP - BOTTOM
     total = len(layout.rows)
-    builder = _Builder(layout, styles, frame_width, landscape)
+    builder = _Builder(layout, styles, frame_width, frame_height, landscape)
 
     def check() -> None:
         if cancelled is not None and cancelled():
@@ -437,7 +605,7 @@ def write_layout_pdf(
     with output_stream(out) as stream:
         doc = _AppendixDoc(
             stream,
-            total,
+            builder.grids,
             progress,
             cancelled,
             pagesize=pagesize,
@@ -452,8 +620,12 @@ def write_layout_pdf(
             initialFontName=family.regular,
             initialFontSize=TABLE_SIZE,
         )
-        frame = Frame(LEFT, BOTTOM, frame_width, pagesize[1] - TOP - BOTTOM, 0, 0, 0, 0, id="body")
+        frame = Frame(LEFT, BOTTOM, frame_width, frame_height, 0, 0, 0, 0, id="body")
         doc.addPageTemplates([PageTemplate(id="appendix", frames=[frame], onPage=_page_numberer(family.regular))])
-        doc.build(story)
+        try:
+            doc.build(story)
+        except LayoutError as error:
+            # reportlab's message is English and names a flowable, not a row the user can find.
+            raise ReportLayoutError(_layout_failure(layout, builder.grids, landscape)) from error
     if progress is not None:
         progress(total, total)

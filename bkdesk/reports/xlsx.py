@@ -5,6 +5,9 @@ header, borders, column widths that fit the text, row heights set for wrapped ce
 (neither Excel nor LibreOffice computes them for a file they did not lay out, and
 both then print wrapped text clipped), numbers stored as numbers, a frozen header,
 A4 print set-up with the header row repeated. Text is never stored as a formula.
+A row whose text needs more than Excel's tallest row (409 pt) goes on in the rows
+under it, so nothing is clipped on screen or on paper; a number Excel cannot hold
+exactly (more than 15 digits) or show on one line of its column is stored as text.
 What each cell says comes from :mod:`bkdesk.reports.layout`.
 """
 
@@ -32,6 +35,10 @@ TABLE_SIZE = 12
 TITLE_SIZE = 14
 LINE_HEIGHT = 15.0  # points per line of 12 pt Times New Roman
 CELL_PADDING = 3.0
+MAX_ROW_HEIGHT = 409.0  # Excel's tallest row
+MAX_LINES = int((MAX_ROW_HEIGHT - CELL_PADDING) // LINE_HEIGHT)
+EXCEL_DIGITS = 15  # what a spreadsheet number holds exactly
+WIDTH_ROUNDING = 0.05  # widths are written to a tenth of a unit
 FORMULA_STARTS = ("=", "+", "-", "@")
 GENERAL = "General"
 PERCENT_FORMAT = "0.00"
@@ -59,6 +66,13 @@ MAX_WIDTHS = (8.0, 60.0, 16.0, 16.0, 16.0, 14.0, 14.0)
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+# A row continued over several sheet rows: its outline only, no rule between its parts.
+EDGE_BORDERS = {
+    "all": BORDER,
+    "first": Border(left=THIN, right=THIN, top=THIN),
+    "inner": Border(left=THIN, right=THIN),
+    "last": Border(left=THIN, right=THIN, bottom=THIN),
+}
 REGULAR = Font(name=FONT_NAME, size=TABLE_SIZE)
 BOLD = Font(name=FONT_NAME, size=TABLE_SIZE, bold=True)
 ITALIC = Font(name=FONT_NAME, size=TABLE_SIZE, italic=True)
@@ -68,15 +82,15 @@ HEADING = Font(name=FONT_NAME, size=13, bold=True)
 BODY = Font(name=FONT_NAME, size=13)
 
 _HORIZONTAL = {Align.LEFT: "left", Align.CENTER: "center", Align.RIGHT: "right"}
-_alignments: dict[tuple[str, int, bool], Alignment] = {}
+_alignments: dict[tuple[str, int, bool, str], Alignment] = {}
 
 
-def alignment(horizontal: str = "left", indent: int = 0, wrap: bool = True) -> Alignment:
+def alignment(horizontal: str = "left", indent: int = 0, wrap: bool = True, vertical: str = "center") -> Alignment:
     """One Alignment object per look, shared by the named styles that use it."""
-    key = (horizontal, indent, wrap)
+    key = (horizontal, indent, wrap, vertical)
     found = _alignments.get(key)
     if found is None:
-        found = Alignment(horizontal=horizontal, vertical="center", wrap_text=wrap, indent=indent)
+        found = Alignment(horizontal=horizontal, vertical=vertical, wrap_text=wrap, indent=indent)
         _alignments[key] = found
     return found
 
@@ -110,6 +124,33 @@ def row_height(lines: int, line_height: float = LINE_HEIGHT) -> float:
     return round(lines * line_height + CELL_PADDING, 1)
 
 
+def split_lines(text: str, width: float, bold: bool = False, indent: int = 0, most: int = MAX_LINES) -> list[str]:
+    """``text`` in parts of at most ``most`` wrapped lines each, cut at a space where the part has one.
+
+    The space a part ends on is dropped; a word longer than a part is cut inside it.
+    """
+    parts: list[str] = []
+    rest = text
+    while wrapped_lines(rest, width, bold, indent) > most:
+        # The longest beginning of ``rest`` that still fits (the line count grows with the text).
+        low, high = 1, len(rest)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if wrapped_lines(rest[:middle], width, bold, indent) <= most:
+                low = middle
+            else:
+                high = middle - 1
+        space = max(rest.rfind(" ", 0, low + 1), rest.rfind("\n", 0, low + 1))
+        if space > 0:
+            parts.append(rest[:space])
+            rest = rest[space + 1 :]
+        else:
+            parts.append(rest[:low])
+            rest = rest[low:]
+    parts.append(rest)
+    return parts
+
+
 def number_format(figure: Figure) -> str:
     """``3.200`` → ``#,##0``; ``56,7`` → ``#,##0.0``; ``01`` → ``00``: the number shown as written."""
     if figure.digits:
@@ -138,12 +179,17 @@ def figure_format(figure: Figure, percent: bool = False) -> str:
     return PERCENT_FORMAT if percent else number_format(figure)
 
 
-def put_figure(cell: Cell, figure: Figure) -> None:
-    """Store a figure: a number when it is one, else its text."""
-    if figure.value is not None:
-        cell.value = as_number(figure.value)
-    else:
-        put_text(cell, figure.text)
+def keeps_number(figure: Figure, width: float) -> bool:
+    """Whether ``figure`` is stored as a number: Excel holds it exactly and shows it whole in ``width``.
+
+    A longer number would be rounded, or shown as ``####`` (a number does not wrap), so it is stored as its text.
+    """
+    value = figure.value
+    if value is None:
+        return False
+    if len(value.normalize().as_tuple().digits) > EXCEL_DIGITS:
+        return False
+    return len(figure.text) * DIGIT_PT + CELL_MARGIN_PT <= (width + WIDTH_ROUNDING) * UNIT_PT
 
 
 class CellStyles:
@@ -157,11 +203,16 @@ class CellStyles:
 
     def __init__(self, workbook: Workbook) -> None:
         self.workbook = workbook
-        self.names: dict[tuple[bool, str, int, str], str] = {}
+        self.names: dict[tuple[bool, str, int, str, str], str] = {}
 
-    def apply(self, cell: Cell, bold: bool, horizontal: str, indent: int = 0, number: str = GENERAL) -> None:
-        """Give ``cell`` its look; call it before storing the value (the style replaces quotePrefix)."""
-        key = (bold, horizontal, indent, number)
+    def apply(
+        self, cell: Cell, bold: bool, horizontal: str, indent: int = 0, number: str = GENERAL, edge: str = "all"
+    ) -> None:
+        """Give ``cell`` its look; call it before storing the value (the style replaces quotePrefix).
+
+        ``edge`` is ``all`` for a row of its own, else which part of a continued row the cell is in.
+        """
+        key = (bold, horizontal, indent, number, edge)
         name = self.names.get(key)
         if name is None:
             name = f"Biểu bkdesk {len(self.names) + 1}"
@@ -169,8 +220,9 @@ class CellStyles:
                 NamedStyle(
                     name=name,
                     font=BOLD if bold else REGULAR,
-                    border=BORDER,
-                    alignment=alignment(horizontal, indent),
+                    border=EDGE_BORDERS[edge],
+                    # A continued row reads on from one sheet row to the next: its parts sit at the top.
+                    alignment=alignment(horizontal, indent, vertical="center" if edge == "all" else "top"),
                     number_format=number,
                 )
             )
@@ -213,42 +265,108 @@ def _figure_length(figure: Figure) -> int:
     return len(figure.text) if figure.align is Align.RIGHT else _unbroken(figure.text)
 
 
-def _merged_line(
-    sheet: Worksheet, row: int, columns: int, text: str, font: Font, horizontal: str, width: float
-) -> None:
-    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-    cell = sheet.cell(row=row, column=1)
-    put_text(cell, text)
-    cell.font = font
-    cell.alignment = alignment(horizontal)
+def _merged_line(sheet: Worksheet, row: int, columns: int, text: str, font: Font, horizontal: str, width: float) -> int:
+    """Write ``text`` across ``columns`` from ``row`` on; returns the next free row.
+
+    A text taller than Excel's tallest row goes on in the merged rows under it.
+    """
     size = font.sz or TABLE_SIZE
     scale = TABLE_SIZE / size
-    lines = wrapped_lines(text, width * scale, bold=bool(font.b))
-    sheet.row_dimensions[row].height = row_height(lines, LINE_HEIGHT * size / TABLE_SIZE)
+    bold = bool(font.b)
+    for part in split_lines(text, width * scale, bold):
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+        cell = sheet.cell(row=row, column=1)
+        put_text(cell, part)
+        cell.font = font
+        cell.alignment = alignment(horizontal)
+        lines = wrapped_lines(part, width * scale, bold=bold)
+        sheet.row_dimensions[row].height = row_height(lines, LINE_HEIGHT * size / TABLE_SIZE)
+        row += 1
+    return row
 
 
-def _table_row(sheet: Worksheet, styles: CellStyles, index: int, row: TableRow, widths: Sequence[float]) -> None:
-    cells = [sheet.cell(row=index, column=column) for column in range(1, 8)]
-    bold = row.bold
-    styles.apply(cells[0], bold, "center")
-    styles.apply(cells[1], bold, "left", row.indent)
-    styles.apply(cells[2], bold, "center")
-    styles.apply(cells[3], bold, _HORIZONTAL[row.target.align], number=figure_format(row.target))
-    styles.apply(cells[4], bold, _HORIZONTAL[row.estimate.align], number=figure_format(row.estimate))
-    styles.apply(cells[5], bold, "center")
-    styles.apply(cells[6], bold, _HORIZONTAL[row.same_period.align], number=figure_format(row.same_period, True))
-    put_text(cells[0], row.stt)
-    put_text(cells[1], row.name)
-    put_text(cells[2], row.unit)
-    put_figure(cells[3], row.target)
-    put_figure(cells[4], row.estimate)
-    put_text(cells[5], row.verdict_text)
-    put_figure(cells[6], row.same_period)
-    texts = (row.stt, row.name, row.unit, row.target.text, row.estimate.text, row.verdict_text, row.same_period.text)
+# A cell of a bordered table: its value, bold, horizontal alignment (a figure brings its own),
+# indent, and whether a figure is a percentage.
+CellSpec = tuple[Figure | str | int, bool, str, int, bool]
+
+
+def _cell_text(value: Figure | str | int, width: float) -> str | None:
+    """The text a cell wraps, or ``None`` for a value stored as a number (it takes one line)."""
+    if isinstance(value, Figure):
+        return None if keeps_number(value, width) else value.text
+    return None if isinstance(value, int) else value
+
+
+def _put_cell(cell: Cell, styles: CellStyles, spec: CellSpec, text: str | None, edge: str = "all") -> None:
+    value, bold, horizontal, indent, percent = spec
+    if isinstance(value, Figure):
+        horizontal = _HORIZONTAL[value.align]
+        if text is None:
+            styles.apply(cell, bold, horizontal, indent, figure_format(value, percent), edge)
+            cell.value = as_number(value.value)  # type: ignore[arg-type]
+            return
+    styles.apply(cell, bold, horizontal, indent, edge=edge)
+    if text is None:
+        cell.value = value
+    else:
+        put_text(cell, text)
+
+
+def _write_row(
+    sheet: Worksheet, styles: CellStyles, index: int, specs: Sequence[CellSpec], widths: Sequence[float]
+) -> int:
+    """Write one row of a bordered table at ``index``; returns the next free row.
+
+    A row whose text needs more than Excel's tallest row goes on in the sheet rows under
+    it, outlined as one cell with no rule between its parts.
+    """
+    texts = [_cell_text(spec[0], width) for spec, width in zip(specs, widths, strict=True)]
     lines = max(
-        wrapped_lines(text, widths[column], bold, row.indent if column == 1 else 0) for column, text in enumerate(texts)
+        wrapped_lines(text, width, spec[1], spec[3]) if text else 1
+        for spec, text, width in zip(specs, texts, widths, strict=True)
     )
-    sheet.row_dimensions[index].height = row_height(lines)
+    if lines <= MAX_LINES:
+        for column, (spec, text) in enumerate(zip(specs, texts, strict=True), start=1):
+            _put_cell(sheet.cell(row=index, column=column), styles, spec, text)
+        sheet.row_dimensions[index].height = row_height(lines)
+        return index + 1
+    parts = [
+        split_lines(text, width, spec[1], spec[3]) if text is not None else None
+        for spec, text, width in zip(specs, texts, widths, strict=True)
+    ]
+    count = max(len(cell_parts) for cell_parts in parts if cell_parts is not None)
+    for step in range(count):
+        edge = "first" if step == 0 else "last" if step == count - 1 else "inner"
+        tallest = 1
+        for column, (spec, cell_parts, width) in enumerate(zip(specs, parts, widths, strict=True), start=1):
+            cell = sheet.cell(row=index + step, column=column)
+            if cell_parts is None:
+                # A number stays whole, in the first part of the row.
+                if step == 0:
+                    _put_cell(cell, styles, spec, None, edge)
+                else:
+                    _put_cell(cell, styles, ("", spec[1], "left", 0, False), "", edge)
+                continue
+            part = cell_parts[step] if step < len(cell_parts) else ""
+            _put_cell(cell, styles, spec, part, edge)
+            if part:
+                tallest = max(tallest, wrapped_lines(part, width, spec[1], spec[3]))
+        sheet.row_dimensions[index + step].height = row_height(tallest)
+    return index + count
+
+
+def _table_row(sheet: Worksheet, styles: CellStyles, index: int, row: TableRow, widths: Sequence[float]) -> int:
+    bold = row.bold
+    specs: list[CellSpec] = [
+        (row.stt, bold, "center", 0, False),
+        (row.name, bold, "left", row.indent, False),
+        (row.unit, bold, "center", 0, False),
+        (row.target, bold, "", 0, False),
+        (row.estimate, bold, "", 0, False),
+        (row.verdict_text, bold, "center", 0, False),
+        (row.same_period, bold, "", 0, True),
+    ]
+    return _write_row(sheet, styles, index, specs, widths)
 
 
 def _print_setup(sheet: Worksheet, title_rows: str | None) -> None:
@@ -291,15 +409,13 @@ def _table_sheet(sheet: Worksheet, styles: CellStyles, layout: ReportLayout) -> 
         put_text(cell, text)
         header_lines = max(header_lines, wrapped_lines(text, widths[column - 1], bold=True))
     sheet.row_dimensions[HEADER_ROW].height = row_height(header_lines)
-    for offset, row in enumerate(layout.rows):
-        _table_row(sheet, styles, FIRST_DATA_ROW + offset, row, widths)
-    last = FIRST_DATA_ROW + len(layout.rows) - 1
+    index = FIRST_DATA_ROW
+    for row in layout.rows:
+        index = _table_row(sheet, styles, index, row, widths)
     if layout.notes:
-        line = last + 2
-        _merged_line(sheet, line, 7, layout.notes_heading, ITALIC, "left", total_width)
+        line = _merged_line(sheet, index + 1, 7, layout.notes_heading, ITALIC, "left", total_width)
         for note in layout.notes:
-            line += 1
-            _merged_line(sheet, line, 7, note.plain, ITALIC, "left", total_width)
+            line = _merged_line(sheet, line, 7, note.plain, ITALIC, "left", total_width)
     sheet.freeze_panes = sheet.cell(row=FIRST_DATA_ROW, column=1)
     _print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}")
     sheet.print_area = f"A1:G{sheet.max_row}"
@@ -317,24 +433,17 @@ def _grid_rows(
     index = first
     for position, values in enumerate(rows):
         bold = position == 0 or (bold_last and position == len(rows) - 1)
-        lines = 1
-        for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=index, column=column)
-            if isinstance(value, Figure):
-                styles.apply(cell, bold, _HORIZONTAL[value.align], number=figure_format(value, column == len(values)))
-                put_figure(cell, value)
-                text = value.text
-            elif isinstance(value, int):
-                styles.apply(cell, bold, "center")
-                cell.value = value
-                text = str(value)
-            else:
-                text = str(value)
-                styles.apply(cell, bold, "left" if column == 2 and position > 0 else "center")
-                put_text(cell, text)
-            lines = max(lines, wrapped_lines(text, widths[column - 1], bold))
-        sheet.row_dimensions[index].height = row_height(lines)
-        index += 1
+        specs: list[CellSpec] = [
+            (
+                value if isinstance(value, Figure | int) else str(value),
+                bold,
+                "left" if column == 2 and position > 0 else "center",
+                0,
+                column == len(values),
+            )
+            for column, value in enumerate(values, start=1)
+        ]
+        index = _write_row(sheet, styles, index, specs, widths[: len(specs)])
     return index
 
 

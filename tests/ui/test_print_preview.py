@@ -340,6 +340,76 @@ def test_closing_during_a_generation_stops_it_and_cleans_up(
     assert messages == []
 
 
+def _squeezed_pdf_text(path: Path) -> str:
+    return "".join(_pdf_text(path).split())
+
+
+def test_a_table_of_long_cells_is_previewed_turned_and_saved(
+    qtbot: QtBot,
+    context: AppContext,
+    messages: list[tuple[str, str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.fixtures.long_cells import store_long_cells
+
+    stored = store_long_cells(context.db)
+    dialog = _open(qtbot, context)
+    assert messages == [] and dialog.pdf_path is not None
+    dialog.landscape_action.trigger()
+    _wait_idle(qtbot, dialog)
+    assert messages == [] and dialog.landscape and "khổ ngang" in dialog.status.text()
+
+    target = tmp_path / "bieu-2020.pdf"
+    _save_as(monkeypatch, target)
+    dialog.save_pdf()
+    _wait_idle(qtbot, dialog)
+    text = _squeezed_pdf_text(target)
+    assert "".join(stored.name.split()) in text and "".join(stored.reason[:500].split()) in text
+    workbook = tmp_path / "bieu-2020.xlsx"
+    _save_as(monkeypatch, workbook)
+    dialog.save_xlsx()
+    _wait_idle(qtbot, dialog)
+    cells = {str(cell.value) for row in openpyxl.load_workbook(workbook)["Biểu"].iter_rows() for cell in row}
+    assert stored.name in cells and stored.estimate in cells
+    assert messages == []
+    dialog.close()
+
+
+def test_a_table_that_cannot_be_laid_out_is_told_in_vietnamese_and_excel_still_saves(
+    qtbot: QtBot,
+    context: AppContext,
+    messages: list[tuple[str, str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.fixtures.long_cells import store_long_cells
+
+    stored = store_long_cells(context.db)
+    # Kept whole, D 5's row is taller than a page: what any failure of the layout would look like.
+    monkeypatch.setattr(bkdesk.reports.pdf, "KEEP_LINES", 100_000)
+    dialog = _open(qtbot, context)
+
+    assert len(messages) == 1
+    title, text = messages[0]
+    assert title == "Không tạo được biểu"
+    assert text.startswith("Không dàn trang được biểu năm 2020: chỉ tiêu D.5 (Tỷ lệ hộ gia đình")
+    assert "LayoutError" not in text and "Flowable" not in text
+    assert dialog.pdf_path is None and list(dialog.temp_folder.iterdir()) == []
+    assert not dialog.save_pdf_action.isEnabled() and not dialog.print_action.isEnabled()
+    assert dialog.save_xlsx_action.isEnabled()
+    assert dialog.status.text() == "Chưa tạo được biểu PDF; vẫn lưu được tệp Excel."
+
+    target = tmp_path / "bieu-2020.xlsx"
+    _save_as(monkeypatch, target)
+    dialog.save_xlsx()
+    _wait_idle(qtbot, dialog)
+    cells = {str(cell.value) for row in openpyxl.load_workbook(target)["Biểu"].iter_rows() for cell in row}
+    assert stored.name in cells
+    assert dialog.status.text() == f"Đã lưu {target}"
+    dialog.close()
+
+
 def test_screenshot(dialog: PrintPreviewDialog, qtbot: QtBot) -> None:
     # The view paints pages as they are rendered in the background: wait for ink on screen.
     qtbot.waitUntil(lambda: _ink(dialog.view.grab().toImage()) > 0.01, timeout=SLOW)
