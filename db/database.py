@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,6 +59,9 @@ class Database:
         self._engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
         self._lock = threading.Lock()
+        # Called before every write transaction: the app's start-up check of the file makes
+        # writes wait for it, and refuses them on a damaged file (ui.file_check).
+        self.before_write: Callable[[], None] | None = None
 
     def __repr__(self) -> str:
         return f"Database({self.label!r})"
@@ -84,6 +87,8 @@ class Database:
     @contextmanager
     def begin(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error."""
+        if self.before_write is not None:
+            self.before_write()
         with self.sessions.begin() as session:
             yield session
 

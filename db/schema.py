@@ -1,19 +1,18 @@
 """Schema version and migrations: every release can open every older database.
 
 The version lives in ``meta.schema_version``. Before a migration the SQLite file is
-copied beside itself, so a failed upgrade never costs the user their figures.
+copied into its backups folder, so a failed upgrade never costs the user their figures.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
-from contextlib import closing
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, inspect, select
 
+from bkdesk.backups import BackupReason
+from db.backups import create_backup
 from db.database import Database, connect
 from db.errors import StoreError
 from db.file_format import SCHEMA_VERSION
@@ -33,12 +32,8 @@ def schema_version(db: Database) -> int | None:
 
 
 def backup_file(path: Path, version: int) -> Path:
-    """A consistent copy beside the file (SQLite's backup API: WAL contents included)."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.v{version}-{stamp}.bak{path.suffix}")
-    with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(target)) as copy:
-        source.backup(copy)
-    return target
+    """A checked copy in the backups folder beside the file before it is migrated (:mod:`db.backups`)."""
+    return create_backup(path, BackupReason.UPGRADE).path
 
 
 def _register_all_tables() -> None:
