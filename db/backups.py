@@ -446,15 +446,3 @@ def find_backup(database: Path, given: str) -> Path:
         f"Không tìm thấy bản sao lưu «{given}», cũng không có trong thư mục {backups_folder(database)} "
         "(xem danh sách: python main.py backups list)."
     )
-
-
-def file_stamp(path: Path) -> str:
-    """The file's size and modification time, to tell whether it changed since the app last closed it cleanly."""
-    try:
-        info = path.stat()
-    except OSError:
-        return ""
-    wal = path.with_name(path.name + "-wal")
-    if wal.is_file() and wal.stat().st_size > 0:
-        return ""  # a WAL left behind: the last connection did not close cleanly
-    return f"{info.st_size}:{info.st_mtime_ns}"

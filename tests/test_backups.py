@@ -23,7 +23,6 @@ from db.backups import (
     backups_folder,
     before,
     create_backup,
-    file_stamp,
     list_backups,
     newest_good_backup,
     prune,
@@ -199,17 +198,6 @@ def test_a_damaged_newest_backup_is_passed_over(closed_demo: Path) -> None:
     bad = create_backup(closed_demo, now=NOW)
     damage_database(bad.path)
     assert newest_good_backup(closed_demo) == good
-
-
-def test_the_stamp_of_a_file_changes_with_it(demo_db: Database) -> None:
-    assert demo_db.path is not None
-    demo_db.dispose()
-    stamp = file_stamp(demo_db.path)
-    assert stamp and file_stamp(demo_db.path) == stamp
-    set_value(demo_db, "A.8", 2020, "21.300", actor="kiểm thử")
-    assert file_stamp(demo_db.path) == ""  # a WAL beside it: not closed cleanly
-    demo_db.dispose()
-    assert file_stamp(demo_db.path) not in ("", stamp)
 
 
 # ---- restore -----------------------------------------------------------------------------------

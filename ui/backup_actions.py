@@ -19,12 +19,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from ui.file_check import DatabaseWatch, needs_check
-
 if TYPE_CHECKING:
     from bkdesk.backups import BackupReason
     from db.backups import Restored
     from db.database import Database
+    from ui.file_check import DatabaseWatch
     from ui.main_window import MainWindow
     from ui.settings_store import SettingsStore
     from ui.workers import Job
@@ -114,6 +113,8 @@ class BackupActions(QObject):
 
     def attach(self, db: Database, settings: SettingsStore) -> None:
         """Watch a database just opened: writes wait for its check, which runs in the background after ``ready``."""
+        from ui.file_check import DatabaseWatch, needs_check
+
         self.db = db
         self.set_file(db.path)
         self._allow_editing(True)
@@ -126,7 +127,14 @@ class BackupActions(QObject):
     def _start_check(self, watch: DatabaseWatch) -> None:
         from ui.workers import run_in_background
 
-        run_in_background(lambda _job: watch.check(), lambda problem: self._checked(watch, problem), self._failed, self)
+        def task(_job: Job) -> str:
+            from ui import database_layer
+
+            # After the layer behind the grid has loaded: one thread imports at a time.
+            database_layer.load()
+            return watch.check()
+
+        run_in_background(task, lambda problem: self._checked(watch, problem), self._failed, self)
 
     def _failed(self, message: str) -> None:
         self.window.show_message(message, 0)
@@ -154,7 +162,7 @@ class BackupActions(QObject):
 
     def closed(self, settings: SettingsStore) -> None:
         """The database has been closed (its connections disposed): remember its state if it was sound."""
-        from db.backups import file_stamp
+        from ui.file_check import file_stamp
 
         watch = self.watch
         if watch is None or watch.db.path is None:

@@ -8,16 +8,15 @@ on a damaged file every write is refused, the grid stops taking input and the wi
 says to restore a backup. A database file that is missing while its ``backups`` folder
 has a sound copy is not silently replaced by the demo: the newest sound copy is offered.
 
-This module is imported with the window: ``db.backups`` and the dialogs are imported
-when they are needed.
+This module is imported between the first paint and ``ready``: ``db.backups`` and the
+dialogs are imported when they are needed, off that path.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from db.errors import StoreError
 
@@ -80,19 +79,28 @@ class DatabaseWatch:
         self.changed = True
 
 
+def file_stamp(path: Path) -> str:
+    """The file's size and modification time, to tell whether it changed since the app last closed it cleanly."""
+    try:
+        info = path.stat()
+    except OSError:
+        return ""
+    wal = path.with_name(path.name + "-wal")
+    if wal.is_file() and wal.stat().st_size > 0:
+        return ""  # a WAL left behind: the last connection did not close cleanly
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
 def needs_check(path: Path | None, clean_close: tuple[str, str]) -> bool:
     """Whether the file changed since the app last closed it cleanly, after a sound check."""
     if path is None:
         return False  # a server's database: its server keeps it whole
-    from db.backups import file_stamp
-
     database, stamp = clean_close
     current = file_stamp(path)
     return not (current and database == str(path) and stamp == current)
 
 
-@dataclass(frozen=True, slots=True)
-class BackupOffer:
+class BackupOffer(NamedTuple):
     """The database file is missing; its backups folder has this sound copy."""
 
     database: Path

@@ -27,7 +27,7 @@ from tests.fixtures.exchange import Dialogs
 from ui.backup_dialog import REASON, SIZE, WHEN, BackupDialog
 from ui.context import AppContext
 from ui.entry_model import ESTIMATE
-from ui.file_check import DatabaseWatch
+from ui.file_check import DatabaseWatch, file_stamp
 from ui.lock_dialog import LockDialog
 from ui.main_window import MainWindow
 from ui.options import AppOptions
@@ -287,6 +287,17 @@ def test_the_check_runs_only_when_the_file_changed_since_a_clean_close(
     db.dispose()
     run_once()
     assert checked == [db_path, db_path]
+
+
+def test_the_stamp_of_a_file_changes_with_it(demo_db: Database) -> None:
+    assert demo_db.path is not None
+    demo_db.dispose()
+    stamp = file_stamp(demo_db.path)
+    assert stamp and file_stamp(demo_db.path) == stamp
+    set_value(demo_db, "A.8", 2020, "21.300", actor="kiểm thử")
+    assert file_stamp(demo_db.path) == ""  # a WAL beside it: not closed cleanly
+    demo_db.dispose()
+    assert file_stamp(demo_db.path) not in ("", stamp)
 
 
 def test_writes_wait_for_the_check_and_a_damaged_file_refuses_them(
