@@ -10,10 +10,12 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bkdesk.backups import BackupReason
 from bkdesk.catalogue import PeriodKind
 from cli.common import EXIT_OK, EXIT_REFUSED, add_database_options, add_period_option, fail, json_dump, open_db, say
 
 if TYPE_CHECKING:
+    from db.database import Database
     from db.status import DepartmentStatus
 
 PERIOD_CHOICES = [kind.value for kind in PeriodKind]
@@ -105,6 +107,13 @@ def _actor() -> str:
     return current_user()
 
 
+def _backup(db: Database, reason: BackupReason) -> None:
+    """The automatic copy before the command writes; a failure stops it with the data unchanged."""
+    from db.backups import before
+
+    before(db, reason)
+
+
 def run_issue(args: argparse.Namespace) -> int:
     from bkdesk.text import clean
     from db.issue import issue_department
@@ -171,6 +180,7 @@ def run_import(args: argparse.Namespace) -> int:
     from db.submission_import import ImportStatus, import_submissions
 
     db = open_db(args)
+    _backup(db, BackupReason.IMPORT)
     outcomes = import_submissions(
         db, [Path(name) for name in args.files], actor=_actor(), accept_unsigned=args.accept_unsigned
     )
@@ -301,6 +311,7 @@ def run_resolve(args: argparse.Namespace) -> int:
     from db.conflicts import Keep, resolve_conflict
 
     db = open_db(args)
+    _backup(db, BackupReason.MERGE)
     result = resolve_conflict(db, args.id, Keep(args.keep), args.reason, actor=_actor())
     c = result.conflict
     which = "giá trị của văn phòng tổng hợp" if result.keep is Keep.LOCAL else "giá trị trong tệp của phòng"
@@ -315,6 +326,7 @@ def _lock(args: argparse.Namespace, locked: bool) -> int:
     from db.locking import lock_period, unlock_period
 
     db = open_db(args)
+    _backup(db, BackupReason.LOCK if locked else BackupReason.UNLOCK)
     kinds = [PeriodKind(args.period)] if args.period else None
     action = lock_period if locked else unlock_period
     changes = action(db, args.year, kinds, args.reason, actor=_actor())

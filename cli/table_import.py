@@ -40,8 +40,10 @@ def register(subparsers: Any) -> None:
 
 
 def run_import_table(args: argparse.Namespace) -> int:
+    from bkdesk.backups import BackupReason
     from bkdesk.exchange.table_import import locate_table, read_sheet
     from bkdesk.exchange.workbook import MissingWorkbook, WorkbookError, open_workbook
+    from db.backups import before
     from db.errors import InvalidInput, StoreError
     from db.login import current_user
     from db.roles import require_office_database
@@ -69,6 +71,7 @@ def run_import_table(args: argparse.Namespace) -> int:
         lines = [f"Biểu {path.name} có {count} ô/dòng sai; chưa nhập gì vào cơ sở dữ liệu:"]
         lines.extend(str(problem) for problem in result.problems)
         raise InvalidInput("\n".join(lines))
+    before(db, BackupReason.IMPORT_TABLE)
     with db.begin() as session:
         report = store_table(session, result.table, actor=current_user(), source=f"biểu {path.name}", kind=kind)
     for line in summary(result, report, path.name, kind):

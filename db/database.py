@@ -18,7 +18,7 @@ import enum
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,6 +173,9 @@ class Database:
         self._engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
         self._lock = threading.Lock()
+        # Called before every write transaction: the app's start-up check of the file makes
+        # writes wait for it, and refuses them on a damaged file (ui.file_check).
+        self.before_write: Callable[[], None] | None = None
 
     def __repr__(self) -> str:
         return f"Database({self.label!r})"
@@ -215,6 +218,8 @@ class Database:
         read-only media refuses it before anything is opened.
         """
         self.refuse_writes()
+        if self.before_write is not None:
+            self.before_write()
         with self.sessions.begin() as session:
             session.connection(execution_options=WRITE)
             yield session

@@ -1,20 +1,20 @@
 """Schema version and migrations: every release can open every older database.
 
 The version lives in ``meta.schema_version``. Before a migration the SQLite file is
-copied beside itself, so a failed upgrade never costs the user their figures.
+copied into its backups folder, so a failed upgrade never costs the user their figures.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from contextlib import closing
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, inspect, select
 
-from db.database import Access, Database, connect, newer_schema_message, open_sqlite
+from bkdesk.backups import BackupReason
+from db.backups import create_backup
+from db.database import Database, connect, newer_schema_message
 from db.errors import StoreError, database_problem
 from db.file_format import APPLICATION_ID, OLDEST_READABLE_VERSION, SCHEMA_VERSION
 from db.models import Base, Meta
@@ -42,12 +42,8 @@ def schema_version(db: Database) -> int | None:
 
 
 def backup_file(path: Path, version: int) -> Path:
-    """A consistent copy beside the file (SQLite's backup API: WAL contents included)."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.v{version}-{stamp}.bak{path.suffix}")
-    with closing(open_sqlite(path)) as source, closing(open_sqlite(target, Access.CREATE)) as copy:
-        source.backup(copy)
-    return target
+    """A checked copy in the backups folder beside the file before it is migrated (:mod:`db.backups`)."""
+    return create_backup(path, BackupReason.UPGRADE).path
 
 
 def _register_all_tables() -> None:

@@ -43,7 +43,7 @@ def test_an_older_database_opens_and_keeps_its_figures(version: int, tmp_path: P
     finally:
         database.dispose()
     if version < SCHEMA_VERSION:
-        assert list(tmp_path.glob(f"bkdesk.v{version}-*.bak.sqlite")), "no backup before migrating"
+        assert list(tmp_path.glob("backups/bkdesk-*-nang-cap.sqlite")), "no backup before migrating"
 
 
 def test_the_fixture_itself_is_never_written(tmp_path: Path) -> None:
@@ -89,7 +89,7 @@ def test_a_migration_backs_up_the_file_then_runs_its_steps(tmp_path: Path, monke
         assert "checked_by" in columns
     finally:
         database.dispose()
-    backups = list(tmp_path.glob("bkdesk.v1-*.bak.sqlite"))
+    backups = list(tmp_path.glob("backups/bkdesk-*-nang-cap.sqlite"))
     assert len(backups) == 1 and dump(backups[0]) == dump(FIXTURES / "schema_v1.sqlite")
 
 

@@ -274,8 +274,10 @@ class ExchangeActions(QObject):
         return True
 
     def open_conflicts(self) -> None:
+        from bkdesk.backups import BackupReason
         from db.conflicts import Keep, Resolution, list_conflicts, resolve_conflict
         from db.errors import StoreError
+        from ui.backup_actions import protect
         from ui.conflicts_dialog import ConflictsDialog
 
         context = self.context
@@ -283,7 +285,12 @@ class ExchangeActions(QObject):
             return
         db, year, actor = context.db, context.year, context.actor
 
+        backed_up: list[bool] = []
+
         def resolve(conflict_id: int, keep: Keep, reason: str) -> Resolution:
+            if not backed_up:  # one copy before the first decision of this dialog
+                protect(self.window, db, BackupReason.MERGE)
+                backed_up.append(True)
             return resolve_conflict(db, conflict_id, keep, reason, actor=actor)
 
         try:
@@ -300,8 +307,10 @@ class ExchangeActions(QObject):
     # ---- synthesis office: locking --------------------------------------------------------------
 
     def change_lock(self, locking: bool) -> None:
+        from bkdesk.backups import BackupReason
         from db.errors import StoreError
         from db.locking import lock_period, unlock_period
+        from ui.backup_actions import protect
         from ui.lock_dialog import LockDialog
 
         context = self.context
@@ -320,6 +329,7 @@ class ExchangeActions(QObject):
         title = "Chốt số liệu" if locking else "Mở khóa số liệu"
         action = lock_period if locking else unlock_period
         try:
+            protect(self.window, context.db, BackupReason.LOCK if locking else BackupReason.UNLOCK)
             changes = action(context.db, context.year, dialog.kinds(), dialog.reason_text(), actor=context.actor)
         except StoreError as exc:
             self.warn(title, exc.message)

@@ -122,8 +122,12 @@ def import_task(
     """Import every scanned file except unsigned ones not in ``accepted_unsigned``."""
 
     def task(job: Job) -> ImportRun:
+        from bkdesk.backups import BackupReason
+        from db.backups import before
         from db.submission_import import import_submissions
 
+        job.status("Đang sao lưu cơ sở dữ liệu trước khi nhập…")
+        before(db, BackupReason.IMPORT)  # one copy for the whole batch; none made: nothing is imported
         wanted = [item for item in import_order(scanned) if not item.unsigned or item.path in accepted_unsigned]
         outcomes: dict[int, ImportOutcome] = {}
         stopped = False

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QProgressBar, QTabWidget, QVBoxLayout, QWidget
 
 from ui import trace
+from ui.backup_actions import BackupActions
 from ui.entry_page import EntryPage
 from ui.exchange_actions import ExchangeActions, ExchangeState
 from ui.settings_store import SettingsStore
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         # The offline exchange fills the "Trao đổi" menu; files dropped on the window are its imports.
         self.exchange = ExchangeActions(self)
+        self.backups = BackupActions(self)  # Tệp → Sao lưu / Khôi phục…, the copy at closing
         self.setAcceptDrops(True)
         self.entry_page.gridCreated.connect(self._connect_grid)
         self._restore_geometry()
@@ -173,7 +175,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&Tệp")
+        file_menu = self.file_menu = bar.addMenu("&Tệp")
         file_menu.addAction(self.change_session_action)
         file_menu.addSeparator()
         file_menu.addAction(self.print_action)
@@ -512,5 +514,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.commit_open_editor()
+        self.backups.before_close()
         self.settings.save_window_geometry(self.saveGeometry())
         super().closeEvent(event)

@@ -83,6 +83,17 @@ class SettingsStore:
         self._settings.setValue("exchange/folder", folder)
         self._settings.sync()
 
+    def clean_close(self) -> tuple[str, str]:
+        """The database file the app last closed cleanly after a sound check, and its size and time then."""
+        database = self._settings.value("integrity/database", "", str)
+        stamp = self._settings.value("integrity/stamp", "", str)
+        return str(database or ""), str(stamp or "")
+
+    def save_clean_close(self, database: str, stamp: str) -> None:
+        self._settings.setValue("integrity/database", database)
+        self._settings.setValue("integrity/stamp", stamp)
+        self._settings.sync()
+
     def window_geometry(self) -> QByteArray | None:
         value = self._settings.value("window/geometry")
         return value if isinstance(value, QByteArray) and not value.isEmpty() else None

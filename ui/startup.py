@@ -55,6 +55,7 @@ class AppController(QObject):
         self.warn: Callable[[str], None] = self._warn
         self._forget_choice = False
         self._remember_database = ""  # saved once it has opened: a file that fails is not opened next time
+        self.offer_backups = True  # a missing database whose folder has backups: offer the newest (once)
         window.firstPainted.connect(self._after_first_paint)
         window.changeSessionRequested.connect(self.choose)
         window.reopenRequested.connect(self.reopen)
@@ -78,10 +79,14 @@ class AppController(QObject):
             remembered = ("", 0, "")
             self._forget_choice = False
 
+        offer_backups = self.offer_backups
+
         def task(job: Job) -> Any:
+            from ui.file_check import missing_database_offer
             from ui.session import start_task
 
-            return start_task(options, remembered)(job)
+            offer = missing_database_offer(options) if offer_backups else None
+            return offer if offer is not None else start_task(options, remembered)(job)
 
         self.window.show_loading("Đang mở cơ sở dữ liệu…")
         self._run(Worker(task, self), self._started)
@@ -106,15 +111,24 @@ class AppController(QObject):
         worker.start()
 
     def _failed(self, message: str) -> None:
+        from ui.file_check import database_file
+
         self.worker = None
         self._remember_database = ""
+        self.window.backups.set_file(database_file(self._database_options()))  # restoring it stays possible
         self.window.show_failure(message)
         self.failed.emit(message)
         self.warn(message)
 
     def _started(self, result: Any) -> None:
+        from ui.file_check import BackupOffer, offer_backup
+
         self.worker = None
+        if isinstance(result, BackupOffer):
+            offer_backup(self, result)
+            return
         self.opened = result.opened
+        self.window.backups.attach(result.opened.db, self.settings)
         if self._remember_database:
             self.settings.save_database(self._remember_database)
             self._remember_database = ""
@@ -228,4 +242,5 @@ class AppController(QObject):
         QThreadPool.globalInstance().waitForDone(10000)
         if self.opened is not None:
             self.opened.db.dispose()
+            self.window.backups.closed(self.settings)
             self.opened = None
