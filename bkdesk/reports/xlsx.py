@@ -185,11 +185,10 @@ def keeps_number(figure: Figure, width: float) -> bool:
     A longer number would be rounded, or shown as ``####`` (a number does not wrap), so it is stored as its text.
     """
     value = figure.value
-    if value is None:
+    if value is None or len(figure.text) * DIGIT_PT + CELL_MARGIN_PT > (width + WIDTH_ROUNDING) * UNIT_PT:
         return False
-    if len(value.normalize().as_tuple().digits) > EXCEL_DIGITS:
-        return False
-    return len(figure.text) * DIGIT_PT + CELL_MARGIN_PT <= (width + WIDTH_ROUNDING) * UNIT_PT
+    # The text holds every digit, so a short one needs no count.
+    return len(figure.text) <= EXCEL_DIGITS or len(value.normalize().as_tuple().digits) <= EXCEL_DIGITS
 
 
 class CellStyles:
@@ -334,7 +333,7 @@ def _write_row(
         split_lines(text, width, spec[1], spec[3]) if text is not None else None
         for spec, text, width in zip(specs, texts, widths, strict=True)
     ]
-    count = max(len(cell_parts) for cell_parts in parts if cell_parts is not None)
+    count = max((len(cell_parts) for cell_parts in parts if cell_parts is not None), default=1)
     for step in range(count):
         edge = "first" if step == 0 else "last" if step == count - 1 else "inner"
         tallest = 1
