@@ -48,12 +48,7 @@ def estimate(db: Database, code: str = "A.8") -> str:
 def value_in(path: Path, code: str = "A.8") -> str:
     """The 2020 estimate stored in a database file, read with plain SQL (the file is not migrated or changed)."""
     with closing(sqlite3.connect(path)) as connection:
-        row = connection.execute(
-            "SELECT v.text FROM indicator_values v JOIN indicators i ON v.indicator_id = i.id "
-            "JOIN periods p ON v.period_id = p.id WHERE i.code = ? AND p.year = 2020 AND p.kind = 'uoc'",
-            (code,),
-        ).fetchone()
-    return row[0]
+        return value_in_connection(connection, code)
 
 
 def files_of(path: Path) -> dict[str, bytes]:
@@ -244,18 +239,20 @@ def test_restore_brings_back_every_value_through_the_backup_api(demo_db: Databas
     assert quick_check(path) == []
 
 
-def value_in_connection(connection: sqlite3.Connection) -> str:
-    return connection.execute(
+def value_in_connection(connection: sqlite3.Connection, code: str = "A.8") -> str:
+    row = connection.execute(
         "SELECT v.text FROM indicator_values v JOIN indicators i ON v.indicator_id = i.id "
-        "JOIN periods p ON v.period_id = p.id WHERE i.code = 'A.8' AND p.year = 2020 AND p.kind = 'uoc'"
-    ).fetchone()[0]
+        "JOIN periods p ON v.period_id = p.id WHERE i.code = ? AND p.year = 2020 AND p.kind = 'uoc'",
+        (code,),
+    ).fetchone()
+    return str(row[0])
 
 
 def estimate_of_demo(code: str) -> str:
     from bkdesk.demo import demo_data
 
     table = next(table for table in demo_data().tables if table.year == 2020)
-    return next(line.estimate for line in table.lines if line.indicator.code == code)
+    return next(line.estimate for line in table.lines if line.indicator.code == code) or ""
 
 
 def test_restore_keeps_the_backup_it_restores_from_out_of_the_pruning(closed_demo: Path) -> None:

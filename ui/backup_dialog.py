@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 AnyIndex = QModelIndex | QPersistentModelIndex
 Restorer = Callable[[Path], "Restored"]
 TITLE = "Sao lưu / Khôi phục"
-HEADINGS = ("Thời gian", "Sao lưu khi", "Dung lượng", "Tệp")
+HEADINGS = ("Thời gian", "Lý do", "Dung lượng", "Tệp")
 WHEN, REASON, SIZE, FILE = range(len(HEADINGS))
 
 
@@ -50,7 +50,8 @@ class BackupsModel(RecordTableModel):
     HEADINGS = HEADINGS
 
     def backup(self, row: int) -> Backup:
-        return self.record(row)
+        backup: Backup = self.record(row)
+        return backup
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         backup = self.record_at(index)
@@ -133,7 +134,7 @@ class BackupDialog(QDialog):
         layout.addWidget(self.outcome)
         layout.addWidget(buttons)
 
-        self.create_button.clicked.connect(self.create)
+        self.create_button.clicked.connect(self.back_up_now)
         self.restore_button.clicked.connect(self.restore_selected)
         self.restore_file_button.clicked.connect(self.restore_other)
         self.folder_button.clicked.connect(self.open_folder)
@@ -187,7 +188,7 @@ class BackupDialog(QDialog):
 
     # ---- backing up -------------------------------------------------------------------------------
 
-    def create(self) -> None:
+    def back_up_now(self) -> None:
         database = self.database
 
         def task(_job: Job) -> Backup:

@@ -126,9 +126,10 @@ def import_task(
         from db.backups import before
         from db.submission_import import import_submissions
 
-        job.status("Đang sao lưu cơ sở dữ liệu trước khi nhập…")
-        before(db, BackupReason.IMPORT)  # one copy for the whole batch; none made: nothing is imported
         wanted = [item for item in import_order(scanned) if not item.unsigned or item.path in accepted_unsigned]
+        if wanted:
+            job.status("Đang sao lưu cơ sở dữ liệu trước khi nhập…")
+            before(db, BackupReason.IMPORT)  # one copy for the whole batch; none made: nothing is imported
         outcomes: dict[int, ImportOutcome] = {}
         stopped = False
         for done, item in enumerate(wanted):

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 import db.backups as backups
 from bkdesk.backups import BackupReason
 from bkdesk.catalogue import PeriodKind
-from db.backups import backups_folder, create_backup, list_backups, restore_backup
+from db.backups import Restored, backups_folder, create_backup, list_backups, restore_backup
 from db.database import Database, file_database
 from db.demo import install_demo
 from db.entry import set_value
@@ -96,7 +96,7 @@ def test_the_dialog_lists_backs_up_and_restores(qtbot: QtBot, demo_db: Database)
     dialogs = Dialogs()
     restores: list[Path] = []
 
-    def restore(source: Path) -> object:
+    def restore(source: Path) -> Restored:
         restores.append(source)
         return restore_backup(path, source, close_connections=demo_db.dispose)
 
@@ -107,7 +107,7 @@ def test_the_dialog_lists_backs_up_and_restores(qtbot: QtBot, demo_db: Database)
     model = dialog.model
     assert [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())] == [
         "Thời gian",
-        "Sao lưu khi",
+        "Lý do",
         "Dung lượng",
         "Tệp",
     ]
@@ -218,7 +218,7 @@ def test_restore_from_the_menu_shows_the_restored_figures(qtbot: QtBot, db_path:
         assert window.undo_stack.count() == 0
         assert stored(db_path) == "21.246"
         model = window.model
-        assert model.edit_cell(model.row_of("A.8"), ESTIMATE, "25.000")  # the restored file takes edits
+        assert model is not None and model.edit_cell(model.row_of("A.8"), ESTIMATE, "25.000")  # takes edits
     finally:
         app.close()
     assert stored(db_path) == "25.000"
