@@ -100,8 +100,10 @@ class Restored:
 
 
 def _open(path: Path) -> sqlite3.Connection:
-    # The one place this module opens a file, so that a path-safe opener can take its place.
-    return sqlite3.connect(str(path), timeout=10)
+    # By its path, never parsed as a URL: a backup of "Số liệu?năm=2020.sqlite" is of that file.
+    from db.database import Access, open_sqlite
+
+    return open_sqlite(path, Access.CREATE, timeout=10)
 
 
 def backups_folder(database: Path) -> Path:

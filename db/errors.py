@@ -122,8 +122,8 @@ def problem_message(kind: str, label: str) -> str:
     name = f"cơ sở dữ liệu {label}" if label else "cơ sở dữ liệu"
     if kind == DAMAGED:
         return (
-            f"Tệp {name} bị hỏng, không đọc được trọn vẹn; đừng ghi thêm vào tệp này: hãy mở bản sao lưu gần nhất "
-            "(tệp *.bak.sqlite bên cạnh, hoặc bản chép trên máy khác) và báo người quản trị."
+            f"Tệp {name} bị hỏng, không đọc được trọn vẹn; đừng ghi thêm vào tệp này: hãy khôi phục bản sao lưu "
+            "gần nhất (Tệp → Sao lưu / Khôi phục…, hoặc lệnh «python main.py backups restore») và báo người quản trị."
         )
     if kind == READ_ONLY:
         return (
