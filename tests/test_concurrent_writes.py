@@ -327,3 +327,34 @@ def test_an_import_reads_the_stored_figures_under_the_lock(demo_db: Database, db
     assert estimate(demo_db, "A.3")[0] == "470"  # the committed edit stays
     conflict = next(c for c in list_conflicts(demo_db, YEAR) if c.indicator_code == "A.3")
     assert (conflict.local, conflict.incoming) == ("470", "480")
+
+
+def test_a_table_import_overwrites_with_the_old_value_read_under_the_lock(demo_db: Database, db_path: Path) -> None:
+    """``import-table`` overwrites, audited: the old value is the one stored when it writes, not before it waited."""
+    from bkdesk.tables import Table, TableLine
+    from db.table_store import store_table
+    from db.tables import catalogue
+
+    pig = next(indicator for indicator in catalogue(demo_db) if indicator.code == "A.8")
+    editor = sqlite3.connect(db_path, isolation_level=None)
+    editor.execute("BEGIN IMMEDIATE")
+    editor.execute(
+        "UPDATE indicator_values SET text = '22.000'"
+        " WHERE indicator_id = (SELECT id FROM indicators WHERE code = 'A.8')"
+        " AND period_id = (SELECT id FROM periods WHERE year = 2020 AND kind = 'uoc')"
+    )
+
+    def load() -> None:
+        with demo_db.begin() as session:
+            store_table(session, Table(YEAR, (TableLine(pig, estimate="23.000"),)), actor="văn phòng", source="biểu x")
+
+    importer = threading.Thread(target=load)
+    importer.start()
+    time.sleep(0.8)  # the import is waiting for the lock
+    editor.execute("COMMIT")
+    editor.close()
+    importer.join(timeout=30)
+
+    assert estimate(demo_db, "A.8")[0] == "23.000"
+    last = value_records(demo_db)[-1]
+    assert (last.old, last.new, last.source) == ("22.000", "23.000", "biểu x")
