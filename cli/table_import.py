@@ -39,7 +39,7 @@ def run_import_table(args: argparse.Namespace) -> int:
     from db.errors import InvalidInput, StoreError
     from db.login import current_user
     from db.table_store import store_table
-    from db.tables import catalogue
+    from db.tables import catalogue, targeted_codes
 
     path = Path(args.file)
     kind = PeriodKind(args.period)
@@ -53,7 +53,8 @@ def run_import_table(args: argparse.Namespace) -> int:
     try:
         sheet, header = locate_table(workbook, args.year, kind)
         db = open_db(args)
-        result = read_sheet(sheet, header, catalogue(db), args.year)
+        targeted = targeted_codes(db, other_than=args.year)
+        result = read_sheet(sheet, header, catalogue(db), args.year, targeted=targeted)
     except WorkbookError as exc:
         raise InvalidInput(f"Tệp {path.name}: {exc.message}") from exc
     if result.problems:

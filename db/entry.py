@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bkdesk.catalogue import PeriodKind
-from bkdesk.entry import EntryError, check_note, check_reason, check_value
+from bkdesk.catalogue import Indicator, PeriodKind
+from bkdesk.entry import EntryError, Field, check_note, check_reason, check_value, heading_refusal
 from bkdesk.verdicts import Verdict
 from db import audit
 from db.database import Database
@@ -48,6 +48,23 @@ def _in_table(session: Session, indicator: IndicatorRow, year: int) -> TargetRow
     if target is None:
         raise StoreError(f"Chỉ tiêu {indicator.code} ({indicator.name}) không có trong biểu năm {year}")
     return target
+
+
+def refuse_figure_on_heading(session: Session, indicator: IndicatorRow) -> None:
+    """Figures go on rows that take them: never on a group A–E or a heading of the catalogue.
+
+    A heading has no unit and no target in any year; the unit is looked at first, so a
+    row with one costs no query.
+    """
+    group = indicator.parent_id is None and indicator.stt == indicator.group
+    if not group:
+        if indicator.unit.strip():
+            return
+        query = select(TargetRow.id).where(TargetRow.indicator_id == indicator.id, TargetRow.text != "").limit(1)
+        if session.scalar(query) is not None:
+            return
+    row = Indicator(indicator.code, indicator.group, indicator.stt, indicator.name, parent=None if group else "")
+    raise InvalidInput(heading_refusal(row, Field.VALUE, f"{indicator.code} {indicator.name}"))
 
 
 def _checked(func, *args):  # type: ignore[no-untyped-def]
@@ -92,6 +109,8 @@ def write_value(
     if prepared is None or indicator.id not in prepared.in_table:
         _in_table(session, indicator, year)
     stored = _checked(check_value, text, f"{indicator.code} {indicator.name}")
+    if stored:
+        refuse_figure_on_heading(session, indicator)
     period = prepared.period if prepared is not None else ensure_period(session, year, kind)
     refuse_locked(period)
     if prepared is not None:
@@ -107,7 +126,7 @@ def write_value(
             prepared.values[indicator.id] = value
     changes = [Change(code, "value", value.text or "", stored)]
     if note is not None:
-        changes.append(Change(code, "note", value.note or "", _checked(check_note, note)))
+        changes.append(Change(code, "note", value.note or "", _checked(check_note, note, f"{code} {indicator.name}")))
     changes = [c for c in changes if c.changed]
     if not changes:
         return []

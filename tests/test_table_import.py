@@ -458,17 +458,34 @@ def test_every_bad_cell_is_listed_with_its_place_and_nothing_is_stored(tmp_path:
         "Dòng 10, cột D (Kế hoạch 2020): ô chứa ngày tháng, không phải số; hãy định dạng ô là Số (Number) "
         "hoặc Văn bản (Text) rồi nhập lại",
         "Dòng 10, cột E (Ước thực hiện 2020): số quá lớn: phần nguyên tối đa 15 chữ số",
+        "Dòng 11, cột G (Ghi chú): ghi chú bắt đầu bằng «=» như một công thức bảng tính; bkdesk chỉ lưu số liệu "
+        "và chữ, không lưu công thức",
     ]
     assert dump(demo_db.path) == before  # type: ignore[arg-type]
 
 
-def test_text_starting_with_equals_stays_text(tmp_path: Path, db: Database) -> None:
+def test_text_that_a_spreadsheet_would_run_as_a_formula_is_refused(tmp_path: Path, db: Database) -> None:
     rows = simple_table(
-        [("A", "Chỉ tiêu kinh tế"), ("1", "=Tổng số hộ", "Hộ", "10", "11", "", Cell("= kế hoạch", text=True))]
+        [
+            ("A", "Chỉ tiêu kinh tế"),
+            ("1", Cell("=Tổng số hộ", text=True), "Hộ", "10", "11", "", Cell("= kế hoạch", text=True)),
+            ("2", "@x", "Hộ", "+cmd", "5"),
+            ("", "+ Đàn lợn hiện có", "con", "10", Cell("-A1", text=True)),
+            ("3", "-(tổng)", "con", "10", "5"),
+            ("4", "- (tổng) là dòng con", "con", "10", "5"),
+        ]
     )
-    store(db, write_workbook(tmp_path / "bang.xlsx", rows))
-    row = rows_by_code(db)["A.1"]
-    assert (row.indicator.name, row.note) == ("=Tổng số hộ", "= kế hoạch")
+    problems = [str(p) for p in read(db, write_workbook(tmp_path / "bang.xlsx", rows)).problems]
+    formula = "như một công thức bảng tính; bkdesk chỉ lưu số liệu và chữ, không lưu công thức"
+    assert problems == [
+        f"Dòng 5, cột B (Chỉ tiêu): tên chỉ tiêu bắt đầu bằng «=» {formula}",
+        f"Dòng 5, cột G (Ghi chú): ghi chú bắt đầu bằng «=» {formula}",
+        f"Dòng 6, cột B (Chỉ tiêu): tên chỉ tiêu bắt đầu bằng «@» {formula}",
+        f"Dòng 6, cột D (Kế hoạch 2020): số liệu bắt đầu bằng «+» {formula}",
+        f"Dòng 7, cột E (Ước thực hiện 2020): số liệu bắt đầu bằng «-» {formula}",
+        f"Dòng 8, cột B (Chỉ tiêu): tên chỉ tiêu bắt đầu bằng «-» {formula}",
+    ]
+    assert rows_by_code(db) == {}
 
 
 def test_an_infinite_number_written_into_the_file_is_refused(tmp_path: Path, db: Database) -> None:

@@ -266,6 +266,9 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.undo_stack.clear()
+        from ui.save_question import save_question
+
+        self.model.ask = save_question(self, lambda dialog: self.run_dialog(dialog))
         self.model.message.connect(self.show_message)
         self.model.evaluationChanged.connect(self._on_evaluation)
         self.entry_page.set_model(self.model, departments)
