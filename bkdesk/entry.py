@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from bkdesk import rules
 from bkdesk.catalogue import Indicator
+from bkdesk.numbers import format_number
 from bkdesk.plausibility import figure_slips
 from bkdesk.quantities import EMPTY, Kind, Quantity, QuantityError, parse_quantity, parse_text
 from bkdesk.text import ascii_digits, clean, describe_forbidden, forbidden_character
@@ -60,7 +61,9 @@ def _refuse_characters(text: object, place: str) -> str:
 
 def _refuse_long(text: str, limit: int, what: str, place: str) -> None:
     if len(text) > limit:
-        raise EntryError(f"{_where(place)}{what} dài {len(text)} ký tự; tối đa {limit} ký tự")
+        raise EntryError(
+            f"{_where(place)}{what} dài {format_number(len(text))} ký tự; tối đa {format_number(limit)} ký tự"
+        )
 
 
 def is_formula_like(text: str, *, figure: bool = False) -> bool:
@@ -109,8 +112,7 @@ def check_value(text: object, place: str = "") -> str:
 
 def check_note(text: object, place: str = "") -> str:
     note = clean(_refuse_characters(text, place))
-    if len(note) > MAX_NOTE_LENGTH:
-        raise EntryError(f"{_where(place)}Ghi chú quá dài ({len(note)} ký tự; tối đa {MAX_NOTE_LENGTH})")
+    _refuse_long(note, MAX_NOTE_LENGTH, "ghi chú", place)
     _refuse_formula(note, "ghi chú", place)
     return note
 

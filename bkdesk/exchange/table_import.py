@@ -231,8 +231,10 @@ def read_sheet(
     tree_problems = link_rows(rows)
     placed, match_problems = place_rows(rows, catalogue)
     problems.extend(_row_problems(tree_problems + match_problems, rows, header))
+    # A row with a refused cell is judged no further: its unit or target may only look empty.
+    troubled = {problem.row for problem in problems}
     for file_row, place, found in zip(rows, placed, figures, strict=True):
-        if place is not None:
+        if place is not None and file_row.excel_row not in troubled:
             problems.extend(_figures_on_heading(file_row.excel_row, place.indicator, found, header, targeted))
             warnings.extend(_slips(file_row.excel_row, place.indicator, found))
     lines = tuple(_line(p, f) for p, f in zip(placed, figures, strict=True) if p is not None)
