@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from bkdesk import rules
 from bkdesk.catalogue import Indicator
 from bkdesk.numbers import format_number, number_words
-from bkdesk.quantities import POINT_KINDS, Kind, Quantity, QuantityError, parse_text
+from bkdesk.quantities import Kind, Quantity, QuantityError, parse_text
 from bkdesk.text import clean, fold, words
 
 if TYPE_CHECKING:
@@ -63,12 +63,19 @@ def two_readings(text: str) -> str:
     return f"{text} được đọc là {read}; nếu là {number_words(meant)}, hãy viết {format_number(meant)}"
 
 
+_REACH, _ABOUT, _ABOVE, _AT_LEAST = Kind.REACH, Kind.ABOUT, Kind.ABOVE, Kind.AT_LEAST
+_ZERO = Decimal(0)
+_TEN = Decimal(10)
+_DEFAULT_FACTOR = rules.DEFAULT_RULES.target_factor
+
+
 def _reference(target: Quantity, value: Decimal) -> Decimal | None:
     """The number of the target a figure is compared with: a point or bound's, a range's nearer end."""
+    # Identity tests, not set membership: an enum member hashes in Python, and this runs for every row.
     kind = target.kind
-    if kind in POINT_KINDS or kind in _LOWER_BOUNDS:
+    if kind is _REACH or kind is _ABOUT or kind is _ABOVE or kind is _AT_LEAST:
         return target.low
-    if kind in _UPPER_BOUNDS:
+    if kind is Kind.BELOW or kind is Kind.AT_MOST:
         return target.high
     if kind is Kind.RANGE:
         if value < target.low:  # type: ignore[operator]
@@ -76,6 +83,11 @@ def _reference(target: Quantity, value: Decimal) -> Decimal | None:
         if value > target.high:  # type: ignore[operator]
             return target.high
     return None
+
+
+@lru_cache(maxsize=16)
+def _times(factor: Decimal) -> str:
+    return format_number(factor)
 
 
 def figure_slips(
@@ -91,31 +103,39 @@ def figure_slips(
     estimate: a figure more than ``policy.target_factor`` times its target, or less than
     that part of it (only when both are non-zero; an upper bound has no floor). Then
     decimals in a unit of whole things, and a negative figure where none can be, unless
-    the name says it is a change. Each check starts with its cheapest test.
+    the name says it is a change. Each check starts with its cheapest test: this runs
+    for every row of a table.
     """
-    if figure.kind not in POINT_KINDS:
+    kind = figure.kind
+    if kind is not _REACH and kind is not _ABOUT:
         return []
     value: Decimal = figure.low  # type: ignore[assignment]
+    text = figure.text
     found: list[str] = []
-    if target is not None and value and target.is_numeric:
-        reference = _reference(target, value)
-        if reference:
-            factor = policy.target_factor
-            size, wanted = abs(value), abs(reference)
+    if target is not None and value:
+        reference = target.low if target.kind is _REACH else _reference(target, value)
+        factor = policy.target_factor
+        # Numbers of the same order of magnitude are within ten times of each other: no slip,
+        # and no arithmetic for the common row.
+        if reference and (
+            value.adjusted() != reference.adjusted() or (factor is not _DEFAULT_FACTOR and factor < _TEN)
+        ):
+            size = value if value > _ZERO else -value
+            wanted = reference if reference > _ZERO else -reference
             if size > wanted * factor:
-                found.append(f"{what} {figure.text} lớn hơn {format_number(factor)} lần nhiệm vụ ({target.text})")
+                found.append(f"{what} {text} lớn hơn {_times(factor)} lần nhiệm vụ ({target.text})")
             elif size * factor < wanted and target.kind not in _UPPER_BOUNDS:
-                found.append(f"{what} {figure.text} nhỏ hơn 1/{format_number(factor)} nhiệm vụ ({target.text})")
+                found.append(f"{what} {text} nhỏ hơn 1/{_times(factor)} nhiệm vụ ({target.text})")
     unit = indicator.unit
-    if unit:
-        if "," in figure.text and value != value.to_integral_value() and counts_whole_things(unit):
+    if unit and ("," in text or "-" in text):
+        if "," in text and value != value.to_integral_value() and counts_whole_things(unit):
             found.append(
-                f"{what} {figure.text} có phần thập phân nhưng đơn vị «{clean(unit)}» đếm số nguyên (con, người, hộ…)"
+                f"{what} {text} có phần thập phân nhưng đơn vị «{clean(unit)}» đếm số nguyên (con, người, hộ…)"
             )
         if value < 0 and never_negative(unit) and not names_a_change(indicator.name):
-            found.append(f"{what} là số âm ({figure.text}) với đơn vị «{clean(unit)}»")
+            found.append(f"{what} là số âm ({text}) với đơn vị «{clean(unit)}»")
     if found:
-        readings = two_readings(figure.text)
+        readings = two_readings(text)
         found[0] += f": {readings}" if readings else ": kiểm tra lại"
         found[1:] = [f"{slip}: kiểm tra lại" for slip in found[1:]]
     return found
@@ -159,9 +179,9 @@ def plausibility_warnings(
             number = _number(quantity)
             if number is not None and number > HUNDRED:
                 found.append(f"{what} là tỷ lệ nhưng lớn hơn 100% ({format_number(number)})")
-    if target.kind in POINT_KINDS:
+    if (target.kind is _REACH or target.kind is _ABOUT) and ("," in target.text or "-" in target.text):
         found.extend(figure_slips(indicator, "Nhiệm vụ", target, None, policy))
-    if value is not None or estimate.kind is Kind.ABOUT:
+    if value is not None or estimate.kind is _ABOUT:
         found.extend(figure_slips(indicator, "Ước thực hiện", estimate, target, policy))
         if (
             value is not None
