@@ -186,3 +186,11 @@ def test_audit_and_evaluate_show_escape_codes_of_an_old_database_as_text(db: Pat
     assert next(r for r in json.loads(as_json.stdout)["rows"] if r["code"] == "A.8")["name"] == "Đàn lợn\x1b[2J\u202e"
     for output in (audit.stdout, table.stdout, as_json.stdout):
         assert not any(ch in output for ch in "\x1b\x9b\u202e")
+
+
+def test_report_settings_refuse_control_characters(db: Path) -> None:
+    before = dump(db)
+    result = run("settings", "--issuer", "UBND thành phố\x1b[2J", "--db", str(db))
+    assert result.returncode == 2
+    assert "Lỗi: Thiết lập báo cáo: cơ quan ban hành có ký tự điều khiển U+001B (không in được)" in result.stderr
+    assert dump(db) == before

@@ -130,6 +130,8 @@ def test_names_and_notes_keep_their_own_characters() -> None:
         check_note("a" * 2001, "A.8 Đàn lợn")
     with pytest.raises(EntryError, match="ghi chú bắt đầu bằng «@»"):
         check_note("@HYPERLINK(x)")
+    with pytest.raises(EntryError, match="ghi chú bắt đầu bằng «\\+»"):
+        check_note("+ Đàn lợn tăng")  # no sub-row mark in a note
     assert check_note("Dòng một\nDòng hai\tcột") == "Dòng một Dòng hai cột"  # tab and line breaks are allowed
 
 

@@ -439,7 +439,7 @@ class MainWindow(QMainWindow):
         menu = QMenu(self)
         if self.context.is_synthesis:
             override = menu.addAction("Điều chỉnh đánh giá…", lambda: self.open_override_dialog(row))
-            override.setEnabled(self.model.is_editable_row(row))
+            override.setEnabled(self.model.is_editable_row(row) and bool(self.model.rows[row].input.target))
         menu.addAction("Lịch sử thay đổi…", lambda: self.open_history_dialog(row))
         menu.addSeparator()
         menu.addAction(self.copy_action)
@@ -454,7 +454,7 @@ class MainWindow(QMainWindow):
 
         if self.model is None or self.context is None or not self.context.is_synthesis:
             return False
-        if not self.model.is_editable_row(row):
+        if not self.model.is_editable_row(row) or not self.model.rows[row].input.target:
             self.show_message("Dòng này không có nhiệm vụ nên không có đánh giá để điều chỉnh")
             return False
         dialog = OverrideDialog(self.model.rows[row], self)
