@@ -13,6 +13,7 @@ from bkdesk.entry import EntryError, EntryReview, Field, review_entry
 from db.database import Database
 from db.errors import InvalidInput
 from db.models import IndicatorRow, TargetRow
+from db.roles import refuse_other_department
 from db.tables import find_indicator, indicator_query, to_indicator
 
 
@@ -22,7 +23,9 @@ def review_value(db: Database, code: str, year: int, text: str) -> EntryReview:
     A row that is not in the table is left to the write, which says so.
     """
     with db.read() as session:
-        indicator_id = find_indicator(session, code).id
+        found_row = find_indicator(session, code)
+        refuse_other_department(session, found_row)  # said first, as the write says it
+        indicator_id = found_row.id
         found = session.execute(
             indicator_query()
             .add_columns(TargetRow.text)
