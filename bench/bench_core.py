@@ -27,7 +27,7 @@ if str(ROOT) not in sys.path:
 
 from openpyxl import Workbook  # noqa: E402
 
-from bkdesk import quantities, text  # noqa: E402
+from bkdesk import plausibility, quantities, text  # noqa: E402
 from bkdesk.catalogue import GROUPS, Direction, Indicator, PeriodKind  # noqa: E402
 from bkdesk.evaluation import RowInput, evaluate_table  # noqa: E402
 from bkdesk.numbers import format_number  # noqa: E402
@@ -118,7 +118,7 @@ def report(label: str, timings: list[float], goal: float) -> None:
 
 def _forget_parsed_texts() -> None:
     """Empty the core's caches (parsed texts, evaluated rows, folded names): a first evaluation."""
-    for module in (quantities, text):
+    for module in (quantities, text, plausibility):
         for cached in (getattr(module, name) for name in dir(module)):
             if callable(getattr(cached, "cache_clear", None)):
                 cached.cache_clear()

@@ -82,6 +82,17 @@ def is_numbered_stt(stt: str) -> bool:
     return _NUMBERED.fullmatch(stt.strip()) is not None
 
 
+def is_heading(indicator: Indicator, target: str, target_other_year: bool = False) -> bool:
+    """A row that takes no figure: a group A–E, or a heading of the catalogue.
+
+    A heading has no unit and no target this year (``target``) nor in any other
+    (``target_other_year``), as "Cơ cấu kinh tế" above its three shares.
+    """
+    if indicator.is_group:
+        return True
+    return not indicator.unit.strip() and not target.strip() and not target_other_year
+
+
 def counted_by_default(stt: str, target_text: str) -> bool:
     """DESIGN §3: numbered rows that carry a target count in the summary; sub-rows don't."""
     return is_numbered_stt(stt) and bool(target_text.strip())

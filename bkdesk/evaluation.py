@@ -22,6 +22,10 @@ from bkdesk.summary import Summary, summarise
 from bkdesk.verdicts import Verdict, judge
 
 HUNDRED = Decimal(100)
+WORDS_FOR_A_NUMBER = (
+    "Ước thực hiện ghi bằng chữ trong khi nhiệm vụ là số: lưu như một nhận xét, không đánh giá tự động; "
+    "cần điều chỉnh đánh giá bằng tay"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,8 @@ class RowInput:
     reported_pct_last_year: str = ""
     override: Override | None = None
     note: str = ""
+    # A target in another year's table: a row without unit or target this year is then no heading.
+    target_other_year: bool = False
 
 
 class EvaluatedRow(NamedTuple):
@@ -183,7 +189,10 @@ def evaluate_row(
         and not estimate.is_empty
         and not target.is_empty
     ):
-        warnings.append("Chỉ tiêu ghi bằng chữ: cần điều chỉnh đánh giá bằng tay")
+        if estimate.kind is Kind.QUALITATIVE and target.is_numeric:
+            warnings.append(WORDS_FOR_A_NUMBER)
+        else:
+            warnings.append("Chỉ tiêu ghi bằng chữ: cần điều chỉnh đánh giá bằng tay")
     found = plausibility_warnings(row, target, estimate, last_year, children, policy, computed_same_period)
     if found:
         warnings.extend(found)

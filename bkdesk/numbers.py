@@ -140,3 +140,65 @@ def canonical_number_text(text: str) -> str:
     integer = integer.replace(".", "")
     head = integer if len(integer) > 1 and integer.startswith("0") else f"{int(integer):,}".replace(",", ".")
     return ("-" if negative and value != 0 else "") + head + (sep + fraction if sep else "")
+
+
+_DIGIT_WORDS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+# Groups of three digits, from the lowest; a thousand billion is "nghìn tỷ" (15 digits at most).
+_GROUP_WORDS = ("", "nghìn", "triệu", "tỷ", "nghìn tỷ")
+
+
+def _three_digits(number: int, full: bool) -> list[str]:
+    """Words of 0–999; ``full`` when a higher group precedes it ("không trăm linh năm")."""
+    hundreds, rest = divmod(number, 100)
+    tens, units = divmod(rest, 10)
+    said: list[str] = []
+    if hundreds or full:
+        said += [_DIGIT_WORDS[hundreds], "trăm"]
+    if tens == 0:
+        if units:
+            if said:
+                said.append("linh")
+            said.append(_DIGIT_WORDS[units])
+        return said
+    said += ["mười"] if tens == 1 else [_DIGIT_WORDS[tens], "mươi"]
+    if units == 1:
+        said.append("một" if tens == 1 else "mốt")
+    elif units == 5:
+        said.append("lăm")
+    elif units:
+        said.append(_DIGIT_WORDS[units])
+    return said
+
+
+def number_words(value: Decimal | int) -> str:
+    """``value`` read aloud in Vietnamese: 4450 → "bốn nghìn bốn trăm năm mươi", 4,45 → "bốn phẩy bốn năm".
+
+    The decimals are read digit by digit, as a figure is read back over the telephone;
+    trailing zeros after the comma are not read. Used to show which number a text was
+    read as when it could mean two (``4,450``).
+    """
+    number = value if isinstance(value, Decimal) else Decimal(value)
+    integer, _, fraction = f"{abs(number):f}".partition(".")
+    fraction = fraction.rstrip("0")
+    whole = int(integer)
+    words: list[str] = ["âm"] if number < 0 else []
+    if whole == 0:
+        words.append(_DIGIT_WORDS[0])
+    groups: list[int] = []
+    while whole:
+        whole, group = divmod(whole, 1000)
+        groups.append(group)
+    if len(groups) > len(_GROUP_WORDS):  # beyond what bkdesk reads as a number
+        return format_number(number)
+    for place in range(len(groups) - 1, -1, -1):
+        group = groups[place]
+        if group == 0:
+            continue
+        higher = place < len(groups) - 1
+        words += _three_digits(group, full=higher)
+        if _GROUP_WORDS[place]:
+            words.append(_GROUP_WORDS[place])
+    if fraction:
+        words.append("phẩy")
+        words += [_DIGIT_WORDS[int(digit)] for digit in fraction]
+    return " ".join(words)

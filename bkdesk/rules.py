@@ -47,6 +47,63 @@ EMPTY_MARKS: frozenset[str] = frozenset({"", "-", "x", "X", "–", "—"})
 
 NOT_FINITE_WORDS: frozenset[str] = frozenset({"nan", "inf", "infinity", "vô cùng", "vô hạn"})
 
+# Units of whole things: a figure with decimals in them is asked about before it is saved.
+# Matched ignoring case on the part before "/" ("Người/năm" is "người"). "Giường" is not
+# here: beds are counted per 10.000 people (13,3 in the seed).
+WHOLE_UNITS: frozenset[str] = frozenset(
+    {
+        "con",
+        "người",
+        "lượt người",
+        "lượt",
+        "lao động",
+        "hộ",
+        "hộ gia đình",
+        "gia đình",
+        "htx",
+        "hợp tác xã",
+        "doanh nghiệp",
+        "dn",
+        "cơ sở",
+        "cơ quan",
+        "đơn vị",
+        "trường",
+        "lớp",
+        "học sinh",
+        "xã",
+        "phường",
+        "xã, phường",
+        "thôn",
+        "tổ",
+        "thôn, tổ",
+        "tổ dân phố",
+        "bản",
+        "làng",
+        "xóm",
+        "tiêu chí",
+        "vụ",
+        "cái",
+        "chiếc",
+        "công trình",
+        "dự án",
+        "câu lạc bộ",
+        "clb",
+        "nhà",
+        "căn",
+        "mô hình",
+        "sản phẩm",
+    }
+)
+# Units besides those whose figures are never negative: asked about, unless the
+# indicator's name says it is a change.
+NON_NEGATIVE_UNITS: frozenset[str] = frozenset({"ha", "héc-ta", "hecta", "tấn"})
+# Words of an indicator's name that say its figure is a change, which may be negative.
+CHANGE_NAME_WORDS: tuple[str, ...] = ("tăng", "giảm", "thêm", "chênh lệch", "biến động")
+
+# A text that a spreadsheet would take for a formula begins with one of these, or with
+# "-" followed by a letter or "(" (DESIGN §6): refused in figures, notes and names.
+FORMULA_MARKS: frozenset[str] = frozenset("=+@")
+
 # Reported verdicts as offices write them (after case folding and space collapsing).
 VERDICT_SYNONYMS: dict[str, str] = {
     "vượt": "Vượt",
@@ -68,6 +125,9 @@ class EvaluationRules:
     # plausibility: an estimate above ``high_ratio`` or below ``low_ratio`` × last year.
     high_ratio: Decimal = Decimal(2)
     low_ratio: Decimal = Decimal("0.5")
+    # plausibility: a figure more than ``target_factor`` times its target, or less than its
+    # ``target_factor``-th part (4,450 typed for 4.450 against 4.093 tấn).
+    target_factor: Decimal = Decimal(20)
 
 
 DEFAULT_RULES = EvaluationRules()

@@ -10,6 +10,14 @@ from functools import lru_cache
 # thin space, figure space, zero-width space and BOM.
 _ODD_SPACES = re.compile("[\u00a0\u202f\u2009\u2007\u200b\ufeff]")
 _RUNS_OF_SPACE = re.compile(r"\s+")
+# Never stored (DESIGN §6): control characters other than tab and line breaks (a terminal
+# runs ESC sequences, NUL cuts text short) and the invisible bidirectional controls that
+# make text read differently from what it says (U+202E turns "5.000" into "000.5").
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# What a printout escapes: the forbidden characters and a carriage return, which would
+# write over the line a terminal shows.
+_UNPRINTABLE = re.compile(_FORBIDDEN.pattern[:-1] + "\r]")
 
 
 def clean(text: object) -> str:
@@ -26,6 +34,39 @@ def clean(text: object) -> str:
     value = unicodedata.normalize("NFC", value)
     value = _ODD_SPACES.sub(" ", value)
     return _RUNS_OF_SPACE.sub(" ", value).strip()
+
+
+def forbidden_character(text: str) -> str | None:
+    """The first character of ``text`` that is never stored, or ``None``."""
+    found = _FORBIDDEN.search(text)
+    return found.group() if found is not None else None
+
+
+def describe_forbidden(character: str) -> str:
+    """Why ``character`` (from :func:`forbidden_character`) is refused, in Vietnamese."""
+    code = f"U+{ord(character):04X}"
+    if character in _BIDI:
+        return f"có ký tự điều khiển hướng chữ {code} (ẩn, làm chữ hiện ra khác với nội dung)"
+    return f"có ký tự điều khiển {code} (không in được)"
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character written as ``\\uXXXX``, for a terminal or a log.
+
+    Stored text can no longer hold them, but a database written by an older bkdesk may:
+    shown raw, ESC sequences would recolour or rewrite the user's terminal. The escape is
+    also JSON's, so a JSON document stays valid and means the same.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return _UNPRINTABLE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def ascii_digits(text: str) -> str:
+    """Decimal digits of any script (``٤٦٥``, ``１２３``) as ASCII digits; everything else as it is."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text)
 
 
 def _accent_table() -> dict[int, str]:

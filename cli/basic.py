@@ -7,6 +7,7 @@ from typing import Any
 
 from bkdesk.catalogue import PeriodKind
 from cli.common import (
+    EXIT_BAD_INPUT,
     EXIT_OK,
     EXIT_REFUSED,
     add_database_options,
@@ -37,6 +38,11 @@ def register(subparsers: Any) -> None:
     set_value.add_argument("code", help="mã chỉ tiêu, ví dụ A.8")
     set_value.add_argument("value", help='giá trị theo kiểu Việt Nam, ví dụ "21.246" hoặc "95,3"; "" để xóa')
     set_value.add_argument("--note", help="ghi chú")
+    set_value.add_argument(
+        "--as-text",
+        action="store_true",
+        help="lưu chữ ở chỉ tiêu có nhiệm vụ là số, như một nhận xét bằng chữ (không đánh giá tự động)",
+    )
     set_value.add_argument("--reason", default="", help="lý do sửa (ghi vào lịch sử)")
     set_value.add_argument(
         "--expect", metavar="CŨ", help="giá trị bạn thấy đang lưu; nếu giá trị đang lưu đã khác thì không ghi gì"
@@ -74,6 +80,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
 def run_set_value(args: argparse.Namespace) -> int:
     from bkdesk.text import clean
     from db.entry import set_value
+    from db.entry_review import review_value
     from db.login import current_user
     from db.tables import default_year_of
 
@@ -82,6 +89,10 @@ def run_set_value(args: argparse.Namespace) -> int:
     year = args.year if args.year is not None else default_year_of(db, code, PeriodKind(args.period))
     if year is None:
         return fail(f"chỉ tiêu {code} chưa có trong biểu năm nào", EXIT_REFUSED)
+    review = review_value(db, code, year, args.value)
+    if review.words and not args.as_text:
+        message = f"{review.words}; thêm --as-text để lưu như một nhận xét bằng chữ (không đánh giá tự động)"
+        return fail(message, EXIT_BAD_INPUT)
     changes = set_value(
         db,
         code,
@@ -98,4 +109,6 @@ def run_set_value(args: argparse.Namespace) -> int:
     for change in changes:
         what = "giá trị" if change.field == "value" else "ghi chú"
         say(f"{code} năm {year}: {what} «{change.old}» → «{change.new}»")
+    for warning in () if review.words else review.warnings:
+        say(f"Cảnh báo: {warning}")
     return EXIT_OK

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bkdesk.catalogue import PeriodKind
+from bkdesk.text import printable
 from db.errors import InvalidInput, StoreError
 
 if TYPE_CHECKING:
@@ -51,7 +52,8 @@ def open_db(args: argparse.Namespace) -> Database:
 
 
 def say(text: str = "", stream: TextIO | None = None) -> None:
-    print(text, file=stream or sys.stdout, flush=True)
+    """Print a line; control characters of stored text are shown as ``\\uXXXX``, never sent to the terminal."""
+    print(printable(text), file=stream or sys.stdout, flush=True)
 
 
 def fail(message: str, code: int = EXIT_REFUSED) -> int:

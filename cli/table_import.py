@@ -48,7 +48,7 @@ def run_import_table(args: argparse.Namespace) -> int:
     from db.login import current_user
     from db.roles import require_office_database
     from db.table_store import store_table
-    from db.tables import catalogue
+    from db.tables import catalogue, targeted_codes
 
     path = Path(args.file)
     kind = PeriodKind(args.period)
@@ -63,7 +63,8 @@ def run_import_table(args: argparse.Namespace) -> int:
         sheet, header = locate_table(workbook, args.year, kind)
         db = open_db(args)
         require_office_database(db, f"nhập biểu {path.name}", _DEPARTMENT_DATABASE)
-        result = read_sheet(sheet, header, catalogue(db), args.year)
+        targeted = targeted_codes(db, other_than=args.year)
+        result = read_sheet(sheet, header, catalogue(db), args.year, targeted=targeted)
     except WorkbookError as exc:
         raise InvalidInput(f"Tệp {path.name}: {exc.message}") from exc
     if result.problems:

@@ -20,6 +20,9 @@ _ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+_NEGATIVE_NUMBER = re.compile(r"^-\d")
+
+
 def translate_error(message: str) -> str:
     for pattern, replacement in _ERRORS:
         if pattern.fullmatch(message):
@@ -37,6 +40,10 @@ class VietnameseArgumentParser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", VietnameseHelpFormatter)
         add_help = kwargs.pop("add_help", True)
         super().__init__(*args, add_help=False, **kwargs)
+        # A value that starts with "-" and a digit is a number ("-2,5", "-5", "-٤"), never an
+        # option: argparse's own test knows only "-2" and "-2.5", so "set-value A.2 -2,5"
+        # needed "--" before the value. No bkdesk option starts with a digit.
+        self._negative_number_matcher = _NEGATIVE_NUMBER
         self._positionals.title = "tham số"
         self._optionals.title = "tùy chọn"
         if add_help:

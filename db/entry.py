@@ -26,8 +26,8 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bkdesk.catalogue import PeriodKind
-from bkdesk.entry import EntryError, check_note, check_reason, check_value
+from bkdesk.catalogue import Indicator, PeriodKind
+from bkdesk.entry import EntryError, Field, check_note, check_reason, check_value, heading_refusal
 from bkdesk.text import clean
 from bkdesk.verdicts import Verdict
 from db import audit
@@ -108,6 +108,23 @@ def _in_table(session: Session, indicator: IndicatorRow, year: int) -> TargetRow
     return target
 
 
+def refuse_figure_on_heading(session: Session, indicator: IndicatorRow) -> None:
+    """Figures go on rows that take them: never on a group A–E or a heading of the catalogue.
+
+    A heading has no unit and no target in any year; the unit is looked at first, so a
+    row with one costs no query.
+    """
+    group = indicator.parent_id is None and indicator.stt == indicator.group
+    if not group:
+        if indicator.unit.strip():
+            return
+        query = select(TargetRow.id).where(TargetRow.indicator_id == indicator.id, TargetRow.text != "").limit(1)
+        if session.scalar(query) is not None:
+            return
+    row = Indicator(indicator.code, indicator.group, indicator.stt, indicator.name, parent=None if group else "")
+    raise InvalidInput(heading_refusal(row, Field.VALUE, f"{indicator.code} {indicator.name}"))
+
+
 def _checked(func, *args):  # type: ignore[no-untyped-def]
     try:
         return func(*args)
@@ -124,10 +141,7 @@ def _check(field: str, text: str, indicator: IndicatorRow) -> str:
     if field in (VALUE, TARGET):
         return _checked(check_value, text, _place(indicator))
     if field == NOTE:
-        try:
-            return check_note(text)
-        except EntryError as exc:
-            raise InvalidInput(f"{_place(indicator)}: {exc.message}") from exc
+        return _checked(check_note, text, _place(indicator))
     if field in (SAME_PERIOD, REPORTED_VERDICT):
         return clean(text)
     raise ValueError(f"unknown field {field!r}")
@@ -209,6 +223,9 @@ def write_fields(
         outside = [i for i in indicators.values() if i.id not in in_table]
         targets = _targets(session, year, outside) if outside else {}
     checked = [(w, indicators[w.code], _check(w.field, w.new, indicators[w.code])) for w in writes]
+    for write, indicator, new in checked:
+        if write.field == VALUE and new:
+            refuse_figure_on_heading(session, indicator)
     period: PeriodRow | None = None
     values: dict[int, ValueRow] = {}
     if has_figure:

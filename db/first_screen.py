@@ -40,6 +40,7 @@ _VALUES = """
     SELECT indicator_id, text, note, reported_verdict, reported_pct_last_year
     FROM indicator_values WHERE period_id = ?
 """
+_TARGETED_ELSEWHERE = "SELECT DISTINCT indicator_id FROM targets WHERE year != ? AND text != ''"
 _OVERRIDES = "SELECT indicator_id, verdict, reason, set_by, set_at FROM verdict_overrides WHERE period_id = ?"
 _OPEN_CONFLICTS = """
     SELECT COUNT(*) FROM exchange_conflicts AS c
@@ -150,6 +151,7 @@ class FirstScreenReader:
                     last_year[indicator_id] = text
         period = self._period(year, kind)
         overrides = {row[0]: row[1:] for row in self._all(_OVERRIDES, period[0])} if period is not None else {}
+        elsewhere = {indicator_id for (indicator_id,) in self._all(_TARGETED_ELSEWHERE, year)}
         rows: list[RowInput] = []
         for (
             indicator_id,
@@ -188,6 +190,7 @@ class FirstScreenReader:
                     reported_pct_last_year=reported_pct,
                     override=_override(*override) if override is not None else None,
                     note=note,
+                    target_other_year=indicator_id in elsewhere,
                 )
             )
         return rows

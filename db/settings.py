@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bkdesk.reports.settings import ReportSettings, format_date
-from bkdesk.text import clean
+from bkdesk.text import clean, describe_forbidden, forbidden_character
 from db import audit
 from db.database import Database
 from db.errors import InvalidInput
@@ -76,6 +76,9 @@ def save_report_settings(db: Database, settings: ReportSettings, *, actor: str) 
         value = new[KEYS[field.name]]
         if len(value) > MAX_LENGTH:
             raise InvalidInput(f"Thiết lập báo cáo: {LABELS[field.name]} dài quá {MAX_LENGTH} ký tự")
+        found = forbidden_character(value)
+        if found is not None:
+            raise InvalidInput(f"Thiết lập báo cáo: {LABELS[field.name]} {describe_forbidden(found)}")
     with db.begin() as session:
         old = _read(session)
         for key, value in new.items():

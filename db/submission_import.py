@@ -334,7 +334,8 @@ def _checked_figures(incoming: Incoming, rows: dict[str, IndicatorRow]) -> dict[
     for value in incoming.values:
         row = rows[value.code]
         try:
-            checked[value.code] = Figure(check_value(value.value, f"{row.code} {row.name}"), check_note(value.note))
+            place = f"{row.code} {row.name}"
+            checked[value.code] = Figure(check_value(value.value, place), check_note(value.note, place))
         except EntryError as exc:
             raise Refusal(f"giá trị không hợp lệ — {exc.message}") from exc
     return checked

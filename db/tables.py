@@ -116,6 +116,7 @@ def load_rows(db: Database, year: int, kind: PeriodKind = PeriodKind.ESTIMATE) -
                 o.indicator_id: o
                 for o in session.scalars(select(OverrideRow).where(OverrideRow.period_id == period.id))
             }
+        elsewhere = targeted_ids(session, other_than=year)
         rows: list[RowInput] = []
         for indicator_row, parent, dept, target_text in result:
             value = values.get(indicator_row.id)
@@ -134,9 +135,28 @@ def load_rows(db: Database, year: int, kind: PeriodKind = PeriodKind.ESTIMATE) -
                         else None
                     ),
                     note=value.note if value else "",
+                    target_other_year=indicator_row.id in elsewhere,
                 )
             )
         return rows
+
+
+def targeted_ids(session: Session, *, other_than: int) -> set[int]:
+    """Indicators with a target in a year's table other than ``other_than``: none of them is a heading."""
+    query = select(TargetRow.indicator_id).where(TargetRow.year != other_than, TargetRow.text != "").distinct()
+    return set(session.scalars(query))
+
+
+def targeted_codes(db: Database, *, other_than: int) -> set[str]:
+    """As :func:`targeted_ids`, by code (what a table read from a file is matched by)."""
+    query = (
+        select(IndicatorRow.code)
+        .join(TargetRow, TargetRow.indicator_id == IndicatorRow.id)
+        .where(TargetRow.year != other_than, TargetRow.text != "")
+        .distinct()
+    )
+    with db.read() as session:
+        return set(session.scalars(query))
 
 
 def evaluate(db: Database, year: int, kind: PeriodKind = PeriodKind.ESTIMATE) -> Evaluation:

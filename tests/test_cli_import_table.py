@@ -140,3 +140,50 @@ def test_a_workbook_that_inflates_to_hundreds_of_megabytes_is_refused(tmp_path: 
         "không thể lớn như vậy, tệp có thể bị hỏng hoặc độc hại; không nhập"
     )
     assert not (tmp_path / "bk.sqlite").exists()
+
+
+def test_slips_in_an_imported_table_are_stored_and_reported(tmp_path: Path) -> None:
+    db = tmp_path / "demo.sqlite"
+    assert run("demo", "--db", str(db)).returncode == 0
+    rows = simple_table(
+        [
+            ("A", "Chỉ tiêu kinh tế"),
+            ("6", "Sản lượng Lương thực có hạt", "Tấn/năm", "4.093", "4,450"),
+            ("8", "Đàn lợn", "con", "25.500", "Đạt kế hoạch"),
+        ]
+    )
+    result = run("import-table", str(write_workbook(tmp_path / "nham.xlsx", rows)), "--year", "2020", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert (
+        "Chú ý: dòng 5: A.6 Sản lượng Lương thực có hạt: Ước thực hiện 4,450 nhỏ hơn 1/20 nhiệm vụ (4.093): 4,450 "
+        "được đọc là bốn phẩy bốn năm; nếu là bốn nghìn bốn trăm năm mươi, hãy viết 4.450."
+    ) in result.stdout.splitlines()
+    assert (
+        "Chú ý: dòng 6: A.8 Đàn lợn: «Đạt kế hoạch» là chữ, còn nhiệm vụ là số (25.500): lưu như một nhận xét bằng "
+        "chữ, không đánh giá tự động."
+    ) in result.stdout.splitlines()
+    rows_out = {row["code"]: row for row in evaluate_json(db)["rows"]}
+    assert rows_out["A.6"]["estimate"] == "4,450"
+    assert any("hãy viết 4.450" in warning for warning in rows_out["A.6"]["warnings"])
+    assert rows_out["A.8"]["estimate"] == "Đạt kế hoạch"
+
+
+def test_a_name_of_2000_characters_refuses_the_whole_table(tmp_path: Path) -> None:
+    db = tmp_path / "demo.sqlite"
+    assert run("demo", "--db", str(db)).returncode == 0
+    before = dump(db)
+    rows = simple_table([("A", "Chỉ tiêu kinh tế"), ("20", ("Chỉ tiêu mới " * 154)[:2000], "Hộ", "10", "11")])
+    result = run("import-table", str(write_workbook(tmp_path / "dai.xlsx", rows)), "--year", "2020", "--db", str(db))
+    assert result.returncode == 2
+    assert "Dòng 5, cột B (Chỉ tiêu): tên chỉ tiêu dài 2.000 ký tự; tối đa 500 ký tự" in result.stderr
+    assert dump(db) == before
+
+
+def test_the_seed_appendix_imports_without_a_warning(tmp_path: Path) -> None:
+    db = tmp_path / "moi.sqlite"
+    result = run("import-table", str(seed_workbook(tmp_path / "Phụ lục 2020.xlsx")), "--year", "2020", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert not any(line.startswith("Chú ý") for line in result.stdout.splitlines())
+    warned = {row["code"]: row["warnings"] for row in evaluate_json(db)["rows"] if row["warnings"]}
+    # The three printed verdicts that break the rules, and D 5's words waiting for a verdict by hand: no more.
+    assert set(warned) == {"C.1.3", "C.2.7", "E.3", "D.5"}

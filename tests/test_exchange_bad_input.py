@@ -286,3 +286,58 @@ def test_several_files_each_stand_alone(world: dict[str, Path], office: Path, tm
     assert out.splitlines()[1].startswith("kt-2.json: đã nhận")
     assert "1 đã nhận, 0 không thay đổi, 1 bị từ chối" in out
     assert "Lỗi: 1 tệp bị từ chối" in err
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "note", "words"),
+    [
+        ("A.6", "=SUM(A1)", "", ("A.6", "bắt đầu bằng «=» như một công thức bảng tính")),
+        ("A.6", "4.368", "@x", ("A.6", "ghi chú bắt đầu bằng «@»")),
+        ("A.6", "4.368", "\x1b[2J\x1b]0;owned\x07", ("A.6", "ký tự điều khiển U+001B")),
+        ("A.8", "21\x00246", "", ("A.8", "ký tự điều khiển U+0000")),
+        ("A.8", "21\u202e246", "", ("A.8", "ký tự điều khiển hướng chữ U+202E")),
+        ("A.8", "9" * 256, "", ("A.8", "số liệu dài 256 ký tự; tối đa 255 ký tự")),
+        ("A.8", "21.246", "x" * 2001, ("A.8", "ghi chú dài 2.001 ký tự; tối đa 2.000 ký tự")),
+        ("A.15", "5", "", ("A.15 Xây dựng NTM: dòng tiêu đề",)),
+    ],
+)
+def test_a_rightly_signed_file_with_a_slip_that_must_never_be_stored(  # type: ignore[no-untyped-def]
+    world: dict[str, Path],
+    office: Path,
+    tmp_path: Path,
+    capsys,
+    code: str,
+    value: str,
+    note: str,
+    words: tuple[str, ...],
+) -> None:
+    original = read_submission(world["good"].read_bytes()).submission
+    assert any(v.code == code for v in original.values), code
+    values = tuple(replace(v, value=value, note=note) if v.code == code else v for v in original.values)
+    file = write(tmp_path, "nham.json", signed_with(world, "kt.setup", values=values))
+    line = refuse(office, file, capsys, *words)
+    assert "\x1b" not in line and "\u202e" not in line and "\x00" not in line
+
+
+def test_a_template_with_a_formula_or_an_escape_typed_as_text(
+    world: dict[str, Path], office: Path, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    for value, note, words in (
+        ("+cmd", "", ("bắt đầu bằng «+» như một công thức bảng tính",)),
+        ("21.246", '=HYPERLINK("x")', ("ghi chú bắt đầu bằng «=»",)),
+        ("21\u202e246", "", ("ký tự điều khiển hướng chữ U+202E",)),
+        ("9" * 256, "", ("(A.8 Đàn lợn) quá dài: 256 ký tự; tối đa 255 ký tự",)),
+    ):
+        workbook = load_workbook(world["template"])
+        sheet = workbook["Nhập số liệu"]
+        row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 7).value == "A.8")
+        sheet.cell(row, 5).value = value
+        sheet.cell(row, 5).data_type = "s"  # typed as text, as Excel keeps "+cmd" after an apostrophe
+        sheet.cell(row, 6).value = note or None
+        if note:
+            sheet.cell(row, 6).data_type = "s"
+        filled = tmp_path / "kt-mau.xlsx"
+        workbook.save(filled)
+        refuse(office, filled, capsys, *words, flags=("--accept-unsigned",))

@@ -458,17 +458,34 @@ def test_every_bad_cell_is_listed_with_its_place_and_nothing_is_stored(tmp_path:
         "Dòng 10, cột D (Kế hoạch 2020): ô chứa ngày tháng, không phải số; hãy định dạng ô là Số (Number) "
         "hoặc Văn bản (Text) rồi nhập lại",
         "Dòng 10, cột E (Ước thực hiện 2020): số quá lớn: phần nguyên tối đa 15 chữ số",
+        "Dòng 11, cột G (Ghi chú): ghi chú bắt đầu bằng «=» như một công thức bảng tính; bkdesk chỉ lưu số liệu "
+        "và chữ, không lưu công thức",
     ]
     assert dump(demo_db.path) == before  # type: ignore[arg-type]
 
 
-def test_text_starting_with_equals_stays_text(tmp_path: Path, db: Database) -> None:
+def test_text_that_a_spreadsheet_would_run_as_a_formula_is_refused(tmp_path: Path, db: Database) -> None:
     rows = simple_table(
-        [("A", "Chỉ tiêu kinh tế"), ("1", "=Tổng số hộ", "Hộ", "10", "11", "", Cell("= kế hoạch", text=True))]
+        [
+            ("A", "Chỉ tiêu kinh tế"),
+            ("1", Cell("=Tổng số hộ", text=True), "Hộ", "10", "11", "", Cell("= kế hoạch", text=True)),
+            ("2", "@x", "Hộ", "+cmd", "5"),
+            ("", "+ Đàn lợn hiện có", "con", "10", Cell("-A1", text=True)),
+            ("3", "-(tổng)", "con", "10", "5"),
+            ("4", "- (tổng) là dòng con", "con", "10", "5"),
+        ]
     )
-    store(db, write_workbook(tmp_path / "bang.xlsx", rows))
-    row = rows_by_code(db)["A.1"]
-    assert (row.indicator.name, row.note) == ("=Tổng số hộ", "= kế hoạch")
+    problems = [str(p) for p in read(db, write_workbook(tmp_path / "bang.xlsx", rows)).problems]
+    formula = "như một công thức bảng tính; bkdesk chỉ lưu số liệu và chữ, không lưu công thức"
+    assert problems == [
+        f"Dòng 5, cột B (Chỉ tiêu): tên chỉ tiêu bắt đầu bằng «=» {formula}",
+        f"Dòng 5, cột G (Ghi chú): ghi chú bắt đầu bằng «=» {formula}",
+        f"Dòng 6, cột B (Chỉ tiêu): tên chỉ tiêu bắt đầu bằng «@» {formula}",
+        f"Dòng 6, cột D (Kế hoạch 2020): số liệu bắt đầu bằng «+» {formula}",
+        f"Dòng 7, cột E (Ước thực hiện 2020): số liệu bắt đầu bằng «-» {formula}",
+        f"Dòng 8, cột B (Chỉ tiêu): tên chỉ tiêu bắt đầu bằng «-» {formula}",
+    ]
+    assert rows_by_code(db) == {}
 
 
 def test_an_infinite_number_written_into_the_file_is_refused(tmp_path: Path, db: Database) -> None:
@@ -648,3 +665,105 @@ def test_the_first_sheet_with_a_header_is_read(tmp_path: Path, db: Database) -> 
     path = write_workbook(tmp_path / "hai-trang.xlsx", rows, sheet_title="Hướng dẫn", extra_sheets=[("Biểu", table)])
     result = read(db, path)
     assert result.sheet == "Biểu" and len(result.table.lines) == 2
+
+
+# --- Slips in an imported table (issue 10) --------------------------------------------------------
+
+
+def test_a_name_of_2000_characters_is_refused_and_nothing_stored(tmp_path: Path, db: Database) -> None:
+    long_name = ("Số hộ được hỗ trợ " * 200)[:2000]
+    rows = simple_table(
+        [("A", "Chỉ tiêu kinh tế"), ("1", long_name, "Hộ", "10", "11"), ("2", "Thu ngân sách", "Tỷ", "5")]
+    )
+    path = write_workbook(tmp_path / "ten-dai.xlsx", rows)
+    before = dump(db.path)  # type: ignore[arg-type]
+    assert [str(p) for p in read(db, path).problems] == [
+        "Dòng 5, cột B (Chỉ tiêu): tên chỉ tiêu dài 2.000 ký tự; tối đa 500 ký tự"
+    ]
+    assert dump(db.path) == before  # type: ignore[arg-type]
+
+
+def test_control_characters_that_a_workbook_can_hold_are_refused(tmp_path: Path, db: Database) -> None:
+    # XML keeps C1 controls and bidirectional marks (not NUL or ESC, which openpyxl cannot even write).
+    rows = simple_table(
+        [
+            ("A", "Chỉ tiêu kinh tế"),
+            ("1", "Thu\u202e ngân sách", "Tỷ đồng", "151,5", "120"),
+            ("2", "Chi ngân sách", "Tỷ\u200f đồng", "5\u202e0", "12", "", "Đã rà soát\x9b31m"),
+        ]
+    )
+    problems = [str(p) for p in read(db, write_workbook(tmp_path / "an.xlsx", rows)).problems]
+    assert problems == [
+        "Dòng 5, cột B (Chỉ tiêu): ô tên chỉ tiêu có ký tự điều khiển hướng chữ U+202E (ẩn, làm chữ hiện ra khác "
+        "với nội dung); hãy xóa ký tự đó",
+        "Dòng 6, cột C (ĐVT): ô đơn vị tính có ký tự điều khiển hướng chữ U+200F (ẩn, làm chữ hiện ra khác với "
+        "nội dung); hãy xóa ký tự đó",
+        "Dòng 6, cột D (Kế hoạch 2020): có ký tự điều khiển hướng chữ U+202E (ẩn, làm chữ hiện ra khác với nội "
+        "dung); hãy xóa ký tự đó rồi nhập lại",
+        "Dòng 6, cột G (Ghi chú): có ký tự điều khiển U+009B (không in được); hãy xóa ký tự đó rồi nhập lại",
+    ]
+
+
+def test_a_figure_of_256_characters_is_refused(tmp_path: Path, db: Database) -> None:
+    rows = simple_table([("A", "Chỉ tiêu kinh tế"), ("1", "Thu ngân sách", "Tỷ đồng", "151,5", "Đạt" * 85 + "!")])
+    assert [str(p) for p in read(db, write_workbook(tmp_path / "dai.xlsx", rows)).problems] == [
+        "Dòng 5, cột E (Ước thực hiện 2020): số liệu dài 256 ký tự; tối đa 255 ký tự"
+    ]
+
+
+def test_figures_on_group_rows_and_headings_are_refused(tmp_path: Path, db: Database) -> None:
+    rows = simple_table(
+        [
+            ("A", "Chỉ tiêu kinh tế", "", "", "5"),
+            ("1", "Cơ cấu kinh tế", "", "", "100"),
+            ("", "+ Thương mại - dịch vụ", "%", "56,7", "56,9"),
+            ("2", "Trồng rừng", "ha", "", "120"),  # a unit: not a heading, though without a target
+        ]
+    )
+    path = write_workbook(tmp_path / "tieu-de.xlsx", rows)
+    assert [str(p) for p in read(db, path).problems] == [
+        "Dòng 4, cột E (Ước thực hiện 2020): A Chỉ tiêu kinh tế: dòng nhóm A là tiêu đề, không nhập số liệu",
+        "Dòng 5, cột E (Ước thực hiện 2020): A.1 Cơ cấu kinh tế: dòng tiêu đề (không có đơn vị tính và nhiệm vụ), "
+        "không nhập số liệu",
+    ]
+    # A row with a target in another year's table is no heading.
+    targeted = read_table(path, catalogue(db), 2020, targeted={"A.1"}).problems
+    assert [str(p) for p in targeted] == [
+        "Dòng 4, cột E (Ước thực hiện 2020): A Chỉ tiêu kinh tế: dòng nhóm A là tiêu đề, không nhập số liệu"
+    ]
+
+
+def test_slips_in_a_table_are_kept_with_a_warning(tmp_path: Path, demo_db: Database) -> None:
+    rows = simple_table(
+        [
+            ("A", "Chỉ tiêu kinh tế"),
+            ("6", "Sản lượng Lương thực có hạt", "Tấn/năm", "4.093", "4,450"),
+            ("8", "Đàn lợn", "con", "25.500", "Đạt kế hoạch"),
+            ("", "+ Đàn lợn hiện có", "con", "5.500", "-5"),
+            ("2", "Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ", "Tỷ đồng", "40", "43,787"),
+        ]
+    )
+    result = read(demo_db, write_workbook(tmp_path / "nham.xlsx", rows))
+    assert not result.problems, [str(p) for p in result.problems]
+    assert list(result.warnings) == [
+        "dòng 5: A.6 Sản lượng Lương thực có hạt: Ước thực hiện 4,450 nhỏ hơn 1/20 nhiệm vụ (4.093): 4,450 được "
+        "đọc là bốn phẩy bốn năm; nếu là bốn nghìn bốn trăm năm mươi, hãy viết 4.450",
+        "dòng 6: A.8 Đàn lợn: «Đạt kế hoạch» là chữ, còn nhiệm vụ là số (25.500): lưu như một nhận xét bằng chữ, "
+        "không đánh giá tự động",
+        "dòng 7: A.8.a Đàn lợn hiện có: Ước thực hiện -5 nhỏ hơn 1/20 nhiệm vụ (5.500): kiểm tra lại",
+        "dòng 7: A.8.a Đàn lợn hiện có: Ước thực hiện là số âm (-5) với đơn vị «con»: kiểm tra lại",
+    ]
+    with demo_db.begin() as session:
+        store_table(session, result.table, actor="kiểm thử", source="biểu nham.xlsx")
+    stored = rows_by_code(demo_db)
+    assert (stored["A.6"].estimate, stored["A.8"].estimate, stored["A.2"].estimate) == (
+        "4,450",
+        "Đạt kế hoạch",
+        "43,787",
+    )
+
+
+def test_the_seed_table_imports_with_no_slip(tmp_path: Path, db: Database) -> None:
+    for excel_numbers in (False, True):
+        result = read(db, seed_workbook(tmp_path / f"seed-{excel_numbers}.xlsx", excel_numbers=excel_numbers))
+        assert not result.problems and result.warnings == ()

@@ -10,14 +10,15 @@ verdicts and warnings from the evaluation. The model itself never judges a figur
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPixmap, QUndoStack
 
-from bkdesk.entry import EntryError, check_note, check_value
+from bkdesk.catalogue import is_heading
+from bkdesk.entry import EntryError, EntryReview, Field, review_entry
 from bkdesk.evaluation import EvaluatedRow, Evaluation, Override, RowInput, evaluate_table
 from bkdesk.numbers import format_percent
 from bkdesk.quantities import Kind
@@ -73,6 +74,7 @@ HEADER_TIPS = {
     PCT_LAST_YEAR: "Ước thực hiện so với cùng kỳ năm trước (%)",
 }
 FIELD_LABELS = {TARGET: "nhiệm vụ", ESTIMATE: "ước thực hiện", NOTE: "ghi chú"}
+_FIELDS = {TARGET: Field.TARGET, ESTIMATE: Field.VALUE, NOTE: Field.NOTE}
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _EDIT = int(Qt.ItemDataRole.EditRole)
@@ -156,10 +158,15 @@ class EntryModel(QAbstractTableModel):
 
     ``message(text)`` carries refusals and notices for the status bar;
     ``evaluationChanged(evaluation)`` follows every re-evaluation (the dashboard listens).
+    ``ask(question)`` is set by the window: it asks the user before a figure worth a second
+    look is saved (``4,450`` tấn against 4.093) and answers whether to save; with nobody to
+    ask (``None``) the figure is saved and its warning shows beside the verdict.
     """
 
     message = Signal(str)
     evaluationChanged = Signal(object)
+    ask: Callable[[str], bool] | None = None
+    _asking = False
 
     def __init__(
         self,
@@ -233,9 +240,9 @@ class EntryModel(QAbstractTableModel):
         self._reevaluate()
 
     def is_editable_row(self, row: int) -> bool:
-        """Rows with a target take figures; group rows and headers without one do not."""
+        """Every row takes figures but the headings: groups A–E, and rows with no unit and no target in any year."""
         item = self._rows[row]
-        return bool(item.target) and not item.indicator.is_group
+        return not is_heading(item.indicator, item.target, item.target_other_year)
 
     def editable_key(self, key: str) -> bool:
         if self.context.db.read_only:  # a file on read-only media: every cell shows, none takes input
@@ -319,13 +326,13 @@ class EntryModel(QAbstractTableModel):
         foreground: list[QColor | None] = []
         background: list[QColor | None] = []
         flags: list[Qt.ItemFlag] = []
+        editable_row = self.is_editable_row(row)
         if item.indicator.is_group:
             shade: QColor | None = styles.GROUP_BACKGROUND
-        elif not item.input.target:
+        elif not editable_row:
             shade = styles.HEADER_BACKGROUND
         else:
             shade = None
-        editable_row = self.is_editable_row(row)
         for key in self.columns:
             error = self._errors.get((code, key))
             texts.append(error[0] if error else self._display(item, key))
@@ -448,14 +455,28 @@ class EntryModel(QAbstractTableModel):
         indicator = self._rows[row].indicator
         return f"{indicator.code} {indicator.name}"
 
-    def _checked(self, row: int, key: str, text: str) -> str:
-        """The text to store, or :class:`EntryError` with the row named in the message."""
-        if key == NOTE:
-            try:
-                return check_note(text)
-            except EntryError as exc:
-                raise EntryError(f"{self._place(row)}: {exc.message}") from exc
-        return check_value(text, self._place(row))
+    def _checked(self, row: int, key: str, text: str) -> EntryReview:
+        """The text to store and what to ask about it, or :class:`EntryError` with the row named."""
+        item = self._rows[row]
+        heading = not self.is_editable_row(row)
+        return review_entry(item.indicator, _FIELDS[key], text, target=item.target, heading=heading)
+
+    def _confirm(self, questions: Sequence[str], ending: str) -> bool:
+        """Ask once about every question; ``True`` to save. Nobody to ask: save."""
+        if not questions or self.ask is None:
+            return True
+        if self._asking:  # a second commit of the same editor while the question is open
+            return False
+        if len(questions) == 1 and questions[0].endswith("?"):
+            prompt = questions[0]
+        else:
+            shown = questions[0] if len(questions) == 1 else "\n".join(f"• {question}" for question in questions)
+            prompt = f"{shown}\n\n{ending}"
+        self._asking = True
+        try:
+            return self.ask(prompt)
+        finally:
+            self._asking = False
 
     def _current(self, row: int, key: str) -> str:
         item = self._rows[row]
@@ -463,16 +484,26 @@ class EntryModel(QAbstractTableModel):
 
     def edit_cell(self, row: int, key: str, text: str) -> bool:
         """Check, write and show one typed cell; a refused text leaves the database as it was."""
+        if self._asking:
+            return False
         code = self._rows[row].indicator.code
         try:
-            stored = self._checked(row, key, text)
+            review = self._checked(row, key, text)
         except EntryError as exc:
             self._errors[(code, key)] = (clean(text), exc.message)
             self._cell_changed(row, key)
             self.message.emit(f"Không lưu: {exc.message}")
             return False
-        had_error = self._errors.pop((code, key), None) is not None
+        stored = review.text
         old = self._current(row, key)
+        if stored != old and not self._confirm(review.questions, "Vẫn lưu?"):
+            # Kept in the cell as typed, in red, so that F2 corrects it; nothing is stored.
+            said = "; ".join(review.warnings)
+            self._errors[(code, key)] = (clean(text), f"bạn đã chọn không lưu — {said}")
+            self._cell_changed(row, key)
+            self.message.emit(f"Chưa lưu {FIELD_LABELS[key]} {code}: bạn đã chọn không lưu")
+            return False
+        had_error = self._errors.pop((code, key), None) is not None
         if stored == old:
             if had_error:
                 self._cell_changed(row, key)
@@ -493,18 +524,23 @@ class EntryModel(QAbstractTableModel):
         names its row.
         """
         edits: list[CellEdit] = []
+        questions: list[str] = []
         for row, key, text in cells:
             if not (self.editable_key(key) and self.is_editable_row(row)):
                 self.message.emit(f"Không {label.lower()}: ô {TITLES[key]} của {self._place(row)} không nhập được")
                 return False
             try:
-                stored = self._checked(row, key, text)
+                review = self._checked(row, key, text)
             except EntryError as exc:
                 self.message.emit(f"Không {label.lower()} được, chưa ghi ô nào: {exc.message}")
                 return False
             old = self._current(row, key)
-            if stored != old:
-                edits.append(CellEdit(self._rows[row].indicator.code, key, old, stored))
+            if review.text != old:
+                edits.append(CellEdit(self._rows[row].indicator.code, key, old, review.text))
+                questions.extend(review.questions)
+        if not self._confirm(questions, f"Vẫn {label.lower()} cả khối?"):
+            self.message.emit(f"Chưa {label.lower()}: bạn đã chọn không lưu, chưa ghi ô nào")
+            return False
         for row, key, _text in cells:
             self._errors.pop((self._rows[row].indicator.code, key), None)
         if not edits:

@@ -94,7 +94,8 @@ class EntryFilter(QSortFilterProxyModel):
                 continue
             if self._department is not None and indicator.department != self._department:
                 continue
-            if self._only_missing and not (model.is_editable_row(i) and not row.input.estimate):
+            # Missing: a figure the table asks for (the row has a target), not yet entered.
+            if self._only_missing and not (row.input.target and model.is_editable_row(i) and not row.input.estimate):
                 continue
             if self._search:
                 key = self._search_key(indicator.code, indicator.name)

@@ -279,6 +279,9 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.undo_stack.clear()
+        from ui.save_question import save_question
+
+        self.model.ask = save_question(self, lambda dialog: self.run_dialog(dialog))
         self.model.message.connect(self.show_message)
         self.model.evaluationChanged.connect(self._on_evaluation)
         self.entry_page.set_model(self.model, departments)
@@ -452,7 +455,7 @@ class MainWindow(QMainWindow):
         menu = QMenu(self)
         if self.context.is_synthesis:
             override = menu.addAction("Điều chỉnh đánh giá…", lambda: self.open_override_dialog(row))
-            override.setEnabled(self.model.is_editable_row(row))
+            override.setEnabled(self.model.is_editable_row(row) and bool(self.model.rows[row].input.target))
         menu.addAction("Lịch sử thay đổi…", lambda: self.open_history_dialog(row))
         menu.addSeparator()
         menu.addAction(self.copy_action)
@@ -467,7 +470,7 @@ class MainWindow(QMainWindow):
 
         if self.model is None or self.context is None or not self.context.is_synthesis:
             return False
-        if not self.model.is_editable_row(row):
+        if not self.model.is_editable_row(row) or not self.model.rows[row].input.target:
             self.show_message("Dòng này không có nhiệm vụ nên không có đánh giá để điều chỉnh")
             return False
         dialog = OverrideDialog(self.model.rows[row], self)

@@ -14,11 +14,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, Protocol
 
-from bkdesk.entry import EntryError, check_note, check_value
+from bkdesk.entry import EntryError, check_name, check_note, check_value
 from bkdesk.numbers import MAX_INTEGER_DIGITS, format_number
 from bkdesk.quantities import Kind, QuantityError, parse_quantity
 from bkdesk.rules import EMPTY_MARKS
-from bkdesk.text import clean
+from bkdesk.text import clean, describe_forbidden, forbidden_character
 from bkdesk.verdicts import VerdictError, parse_verdict
 
 # Excel keeps 15 significant digits; what lies beyond is binary noise (92.23000000000001).
@@ -145,7 +145,10 @@ def same_period(cell: ExcelCell | None) -> str | None:
     _refuse_non_values(cell)
     if _is_date(cell.value):
         raise CellError("ô chứa ngày tháng, không phải tỷ lệ %; hãy định dạng ô là Số (Number) rồi nhập lại")
-    text = _as_text(cell)
+    try:
+        text = check_value(_as_text(cell))
+    except EntryError as exc:
+        raise CellError(exc.message) from exc
     if text in EMPTY_MARKS:
         return None
     try:
@@ -165,7 +168,20 @@ def plain_text(cell: ExcelCell | None, *, what: str) -> str:
     _refuse_non_values(cell)
     if _is_date(cell.value):
         raise CellError(f"ô {what} chứa ngày tháng; hãy định dạng ô là Văn bản (Text) rồi nhập lại")
+    if isinstance(cell.value, str):
+        found = forbidden_character(cell.value)
+        if found is not None:
+            raise CellError(f"ô {what} {describe_forbidden(found)}; hãy xóa ký tự đó")
     return _as_text(cell)
+
+
+def name(cell: ExcelCell | None) -> str:
+    """An indicator's name (with its sub-row mark, if written): at most 500 characters, never a formula."""
+    text = plain_text(cell, what="tên chỉ tiêu")
+    try:
+        return check_name(text)
+    except EntryError as exc:
+        raise CellError(exc.message) from exc
 
 
 def stt_text(cell: ExcelCell | None) -> str:

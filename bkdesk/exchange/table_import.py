@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bkdesk.catalogue import GROUPS, Indicator, PeriodKind
+from bkdesk.catalogue import GROUPS, Indicator, PeriodKind, is_heading
+from bkdesk.entry import Field, entry_slips, heading_refusal
 from bkdesk.exchange import cells
 from bkdesk.exchange.cells import CellError, ExcelCell, is_blank
 from bkdesk.exchange.header import MAX_COLUMNS, Column, Header, Role, find_header, is_column_number_row
@@ -81,21 +82,28 @@ def read_table(
     period: PeriodKind = PeriodKind.ESTIMATE,
     *,
     max_part_bytes: int = MAX_PART_BYTES,
+    targeted: Collection[str] = frozenset(),
 ) -> ImportResult:
     """Read the appendix table in the workbook at ``path`` for ``year``.
 
     Raises :class:`~bkdesk.exchange.workbook.WorkbookError` when the file cannot be
     read as a table at all; problems with cells and rows come back in the result.
     """
-    return read_workbook(open_workbook(path, max_part_bytes=max_part_bytes), catalogue, year, period)
+    workbook = open_workbook(path, max_part_bytes=max_part_bytes)
+    return read_workbook(workbook, catalogue, year, period, targeted=targeted)
 
 
 def read_workbook(
-    workbook: Workbook, catalogue: Sequence[Indicator], year: int, period: PeriodKind = PeriodKind.ESTIMATE
+    workbook: Workbook,
+    catalogue: Sequence[Indicator],
+    year: int,
+    period: PeriodKind = PeriodKind.ESTIMATE,
+    *,
+    targeted: Collection[str] = frozenset(),
 ) -> ImportResult:
     """Read the table of an already opened workbook (see :func:`read_table`)."""
     sheet, header = locate_table(workbook, year, period)
-    return read_sheet(sheet, header, catalogue, year)
+    return read_sheet(sheet, header, catalogue, year, targeted=targeted)
 
 
 def locate_table(workbook: Workbook, year: int, period: PeriodKind = PeriodKind.ESTIMATE) -> tuple[Worksheet, Header]:
@@ -145,7 +153,8 @@ class _RowReader:
     def row(self, excel_row: int, by_role: dict[Role, ExcelCell]) -> tuple[FileRow, _Figures] | None:
         columns = self.header.columns
         stt_written = self.read(excel_row, by_role, Role.NUMBER, cells.stt_text) or ""
-        name = self.read(excel_row, by_role, Role.NAME, lambda c: cells.plain_text(c, what="tên chỉ tiêu")) or ""
+        written_name = self.read(excel_row, by_role, Role.NAME, cells.name)
+        name = written_name or ""
         unit = self.read(excel_row, by_role, Role.UNIT, lambda c: cells.plain_text(c, what="đơn vị tính")) or ""
         code = self.read(excel_row, by_role, Role.CODE, lambda c: cells.plain_text(c, what="mã")) or ""
         figures = _Figures(
@@ -162,6 +171,8 @@ class _RowReader:
             column = columns[Role.NUMBER]
             self.problems.append(Problem(excel_row, column.letter, column.title, exc.message))
             return None
+        if written_name is None and not is_blank(by_role.get(Role.NAME)):
+            return None  # the name was refused, and said so
         mark = stt.mark
         if stt.kind is RowKind.GROUP and not name:
             name = GROUPS[mark]
@@ -177,8 +188,19 @@ class _RowReader:
         return file_row, figures
 
 
-def read_sheet(sheet: Worksheet, header: Header, catalogue: Sequence[Indicator], year: int) -> ImportResult:
-    """Read the rows under ``header`` on ``sheet`` (see :func:`read_table`)."""
+def read_sheet(
+    sheet: Worksheet,
+    header: Header,
+    catalogue: Sequence[Indicator],
+    year: int,
+    *,
+    targeted: Collection[str] = frozenset(),
+) -> ImportResult:
+    """Read the rows under ``header`` on ``sheet`` (see :func:`read_table`).
+
+    ``targeted``: codes with a target in another year's table, which are no headings
+    even when this file gives them neither unit nor target.
+    """
     problems: list[Problem] = []
     reader = _RowReader(header, problems)
     width = min(max(sheet.max_column or 1, max(c.index for c in header.columns.values())), MAX_COLUMNS)
@@ -209,6 +231,12 @@ def read_sheet(sheet: Worksheet, header: Header, catalogue: Sequence[Indicator],
     tree_problems = link_rows(rows)
     placed, match_problems = place_rows(rows, catalogue)
     problems.extend(_row_problems(tree_problems + match_problems, rows, header))
+    # A row with a refused cell is judged no further: its unit or target may only look empty.
+    troubled = {problem.row for problem in problems}
+    for file_row, place, found in zip(rows, placed, figures, strict=True):
+        if place is not None and file_row.excel_row not in troubled:
+            problems.extend(_figures_on_heading(file_row.excel_row, place.indicator, found, header, targeted))
+            warnings.extend(_slips(file_row.excel_row, place.indicator, found))
     lines = tuple(_line(p, f) for p, f in zip(placed, figures, strict=True) if p is not None)
     problems.sort(key=lambda p: (p.row or 0, len(p.column), p.column))
     new_codes = tuple(p.indicator.code for p in placed if p is not None and p.new)
@@ -232,6 +260,42 @@ def _rows_after_the_end(
             "(xóa dòng trống rồi nhập lại nếu cần)"
         ]
     return []
+
+
+_FIGURE_COLUMNS = (
+    (Role.TARGET, "target"),
+    (Role.VALUE, "value"),
+    (Role.LAST_YEAR, "last_year"),
+    (Role.SAME_PERIOD, "same_period"),
+    (Role.VERDICT, "verdict"),
+)
+
+
+def _figures_on_heading(
+    excel_row: int, indicator: Indicator, figures: _Figures, header: Header, targeted: Collection[str]
+) -> list[Problem]:
+    """A figure on a group row or on a heading of the catalogue (no unit, no target in any year)."""
+    if not is_heading(indicator, figures.target or "", indicator.code in targeted):
+        return []
+    found: list[Problem] = []
+    for role, attribute in _FIGURE_COLUMNS:
+        if getattr(figures, attribute) is None or role not in header.columns:
+            continue
+        column = header.columns[role]
+        field = Field.TARGET if role is Role.TARGET else Field.VALUE
+        place = f"{indicator.code} {indicator.name}"
+        found.append(Problem(excel_row, column.letter, column.title, heading_refusal(indicator, field, place)))
+    return found
+
+
+def _slips(excel_row: int, indicator: Indicator, figures: _Figures) -> list[str]:
+    """What the grid would ask about, as warnings: a printed table is what it is."""
+    said: list[str] = []
+    if figures.target:
+        said.extend(entry_slips(indicator, Field.TARGET, figures.target).warnings)
+    if figures.value:
+        said.extend(entry_slips(indicator, Field.VALUE, figures.value, target=figures.target or "").warnings)
+    return [f"dòng {excel_row}: {slip}" for slip in said]
 
 
 def _line(placed: Placed, figures: _Figures) -> TableLine:

@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bkdesk.catalogue import Department, PeriodKind
-from bkdesk.entry import MAX_NOTE_LENGTH
+from bkdesk.entry import MAX_FIGURE_LENGTH, MAX_NOTE_LENGTH
 from bkdesk.exchange.documents import canonical_bytes, iso
 from bkdesk.exchange.files import FileRefused, checked_zip
 from bkdesk.exchange.merge import Figure
@@ -37,7 +37,7 @@ VERSION = "1"
 SHEET = "Nhập số liệu"
 RECORD_SHEET = "bkdesk"
 FIRST_ROW = 4
-MAX_VALUE_LENGTH = 255
+MAX_VALUE_LENGTH = MAX_FIGURE_LENGTH
 META_KEYS = ("template_id", "department_code", "department_name", "year", "kind", "created_at", "app_version")
 ROW_KEYS = ("code", "stt", "name", "unit", "target", "value", "note", "depth")
 RECORD_ROWS_START = 12  # rows of the record sheet: 1 format, 2 fingerprint, 3–9 meta, 11 header, 12+ rows
@@ -425,6 +425,10 @@ def read_template(data: bytes) -> FilledTemplate:
     )
     for offset, value in enumerate(values):
         if len(value.value) > MAX_VALUE_LENGTH:
-            raise FileRefused(f"ô {coordinate(FIRST_ROW + offset, VALUE_COLUMN)} quá dài")
+            row = rows[offset]
+            raise FileRefused(
+                f"ô {coordinate(FIRST_ROW + offset, VALUE_COLUMN)} ({row.code} {row.name}) quá dài: "
+                f"{format_number(len(value.value))} ký tự; tối đa {MAX_VALUE_LENGTH} ký tự"
+            )
     saved_at = saved.replace(tzinfo=UTC) if isinstance(saved, datetime) and saved.tzinfo is None else saved
     return FilledTemplate(info, rows, values, saved_at if isinstance(saved_at, datetime) else None)
