@@ -106,14 +106,14 @@ def gui_pauses(database: Path, times: int = 3) -> list[tuple[float, float]]:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from db.database import file_database
+    from db.database import check_file, file_database
     from ui.backup_actions import protect
 
     app = QApplication.instance() or QApplication([])
     window = QWidget()
     window.resize(800, 500)
     window.show()  # as in the app, the progress dialog comes up over a window already on screen
-    db = file_database(database)
+    db = file_database(check_file(database))
     found = []
     for _ in range(times):
         ticks: list[float] = []

@@ -54,12 +54,12 @@ import sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from bkdesk.catalogue import PeriodKind
-from db.database import file_database
+from db.database import check_file, file_database
 from db.entry import set_value
 from db.errors import StaleValue
 from db.tables import load_rows
 
-db = file_database(Path(sys.argv[2]))
+db = file_database(check_file(Path(sys.argv[2])))
 actor, mode, count, go = sys.argv[3], sys.argv[4], int(sys.argv[5]), Path(sys.argv[6])
 db.engine
 while not go.exists():

@@ -16,7 +16,7 @@ import db.backups as backups
 from bkdesk.backups import BackupReason
 from bkdesk.catalogue import PeriodKind
 from db.backups import Restored, backups_folder, create_backup, list_backups, restore_backup
-from db.database import Database, file_database
+from db.database import Database, check_file, file_database
 from db.demo import install_demo
 from db.entry import set_value
 from db.errors import StoreError
@@ -399,7 +399,7 @@ def test_closing_after_changes_makes_one_backup(qtbot: QtBot, db_path: Path) -> 
     app.close()
     [backup] = list_backups(db_path)
     assert backup.label == "khi đóng ứng dụng sau khi có thay đổi"
-    copy = file_database(backup.path)
+    copy = file_database(check_file(backup.path))
     try:
         assert evaluate(copy, 2020).row("A.8").estimate.text == "30.000"
     finally:
