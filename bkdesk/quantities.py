@@ -101,7 +101,8 @@ _COMPARATORS = ("≥", "≤", ">", "<", "=")
 # which says what is too long.
 _PLAIN_NUMBER = re.compile(
     rf"-?(?:\d{{1,3}}(?:\.\d{{3}}){{1,{(MAX_INTEGER_DIGITS - 1) // 3}}}|\d{{1,{MAX_INTEGER_DIGITS}}})"
-    rf"(?:,\d{{1,{MAX_DECIMAL_PLACES}}})?"
+    rf"(?:,\d{{1,{MAX_DECIMAL_PLACES}}})?",
+    re.ASCII,  # digits of other scripts ("١٢٣", "１２３") take the slow path, which writes them as 0-9
 )
 _match_plain = _PLAIN_NUMBER.fullmatch
 # Building the tuple directly skips the keyword handling of the named tuple's __new__.
@@ -195,14 +196,17 @@ def _parse_numeric(cleaned: str, lowered: str) -> Quantity:
 
 def _plain(cleaned: str) -> Quantity:
     """The common case, a plain number that matched ``_PLAIN_NUMBER``: one Decimal, no analysis."""
-    if "." in cleaned:  # grouped thousands: stored as written
+    if "." in cleaned:  # grouped thousands: stored as written, unless a zero leads ("0.123")
         number = Decimal(cleaned.replace(".", "").replace(",", "."))
-        text = cleaned
+        text = canonical_number_text(cleaned) if cleaned[0] == "0" or cleaned[:2] == "-0" else cleaned
     else:
         number = Decimal(cleaned.replace(",", "."))
         integer = cleaned.partition(",")[0].lstrip("-")
         # Short, or with a leading zero ("01"): stored as written; else grouped.
         text = cleaned if len(integer) <= 3 else canonical_number_text(cleaned)
+    if not number and cleaned[0] == "-":  # "-0" is zero, written and kept without its sign
+        number = number.copy_abs()
+        text = canonical_number_text(cleaned)
     return _new_tuple(Quantity, (_REACH, text, number, number, False, False))
 
 

@@ -9,6 +9,7 @@ This module is imported before the first paint: it imports Qt and nothing heavy.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,6 +57,7 @@ class AppController(QObject):
         self._forget_choice = False
         self._remember_database = ""  # saved once it has opened: a file that fails is not opened next time
         self.offer_backups = True  # a missing database whose folder has backups: offer the newest (once)
+        self._layer_loading: threading.Event | None = None  # set when the loader behind the grid has ended
         window.firstPainted.connect(self._after_first_paint)
         window.changeSessionRequested.connect(self.choose)
         window.reopenRequested.connect(self.reopen)
@@ -181,16 +183,17 @@ class AppController(QObject):
         """Fill the grid; with ``state`` (read from the file alone), the database layer loads next."""
         assert self.opened is not None
         self.window.set_session(loaded.context, loaded.rows, self.opened.departments, state=state)
+        if not self.is_ready:
+            # Recorded before the loader starts: the grid took input without the database layer,
+            # and no thread switch can slip an import in ahead of the milestone.
+            self.is_ready = True
+            trace.milestone(trace.READY)
+            self.ready.emit()
+            if trace.quit_after_ready():
+                QTimer.singleShot(0, self.window.close)
+            QTimer.singleShot(0, _install_crash_log)
         if state is not None:
             self._warm_up()
-        if self.is_ready:
-            return
-        self.is_ready = True
-        trace.milestone(trace.READY)
-        self.ready.emit()
-        if trace.quit_after_ready():
-            QTimer.singleShot(0, self.window.close)
-        QTimer.singleShot(0, _install_crash_log)
 
     def _warm_up(self) -> None:
         """Load the database layer behind the filled grid; the actions that need it wait until then."""
@@ -200,9 +203,14 @@ class AppController(QObject):
             self.layerLoaded.emit()
             return
 
+        loading = threading.Event()
+
         def task(_job: Job) -> None:
-            database_layer.load()
-            trace.milestone(trace.DATABASE_LOADED)  # from the worker: even if the window has already closed
+            try:
+                database_layer.load()
+                trace.milestone(trace.DATABASE_LOADED)  # from the worker: even if the window has already closed
+            finally:
+                loading.set()
 
         def done(_result: object) -> None:
             self.window.set_database_ready(True)
@@ -213,6 +221,7 @@ class AppController(QObject):
             self.window.show_message(message)
 
         self.window.set_database_ready(False)
+        self._layer_loading = loading
         worker = Worker(task, self)
         worker.finished.connect(done)
         worker.failed.connect(failed)
@@ -239,6 +248,10 @@ class AppController(QObject):
         """Let a running task finish (it may be writing), then close the database."""
         if self.worker is not None:
             self.worker.cancel()
+        if self._layer_loading is not None:
+            # An import always ends, however busy the machine; leaving in the middle of one
+            # could take the interpreter down with it at exit.
+            self._layer_loading.wait()
         QThreadPool.globalInstance().waitForDone(10000)
         if self.opened is not None:
             self.opened.db.dispose()

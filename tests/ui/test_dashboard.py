@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
@@ -12,11 +10,12 @@ from pytestqt.qtbot import QtBot
 from bkdesk.catalogue import GROUPS
 from bkdesk.evaluation import Evaluation
 from bkdesk.summary import Counts
+from bkdesk.verdicts import Verdict
 from db.database import Database
 from db.tables import evaluate
+from tests.ui.pictures import cell_region, pixels_of, region_of, screenshot
 from ui.dashboard import CODE_ROLE, DashboardWidget, NotAchievedModel
-
-OUT = Path(__file__).resolve().parent.parent / "out"
+from ui.styles import VERDICT_COLOURS
 
 
 @pytest.fixture
@@ -103,8 +102,22 @@ def test_model_is_a_well_behaved_qt_model(qtmodeltester, evaluation: Evaluation)
     assert model.data(QModelIndex()) is None
 
 
-def test_screenshot(dashboard: DashboardWidget) -> None:
-    OUT.mkdir(exist_ok=True)
-    target = OUT / "dashboard.png"
-    assert dashboard.grab().save(str(target))
-    assert target.stat().st_size > 0
+def test_screenshot(dashboard: DashboardWidget, evaluation: Evaluation) -> None:
+    """The picture (tests/out/dashboard.png) shows the bars in proportion and the missed rows' % KH in red."""
+    view = dashboard.table
+    view.clearSelection()  # a selected cell is drawn in the selection's colours
+    picture = screenshot(dashboard, "dashboard.png")
+    chart = region_of(dashboard.chart, dashboard)
+    counts = evaluation.summary.counts
+    painted = {
+        verdict: pixels_of(picture, chart, VERDICT_COLOURS[verdict], tolerance=0)
+        for verdict in (Verdict.EXCEEDED, Verdict.ACHIEVED, Verdict.NOT_ACHIEVED)
+    }
+    # Every group's bar is on one scale, so each hue covers an area in proportion to its count.
+    per_indicator = sum(painted.values()) / (counts.exceeded + counts.achieved + counts.not_achieved)
+    assert painted[Verdict.EXCEEDED] == pytest.approx(counts.exceeded * per_indicator, rel=0.1)
+    assert painted[Verdict.ACHIEVED] == pytest.approx(counts.achieved * per_indicator, rel=0.1)
+    assert painted[Verdict.NOT_ACHIEVED] == pytest.approx(counts.not_achieved * per_indicator, rel=0.1)
+    for row in range(dashboard.model.rowCount()):
+        cell = cell_region(view, dashboard.model.index(row, NotAchievedModel.PCT_PLAN), dashboard)
+        assert pixels_of(picture, cell, VERDICT_COLOURS[Verdict.NOT_ACHIEVED]) > 5, f"% KH of row {row}"

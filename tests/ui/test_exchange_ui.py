@@ -19,16 +19,27 @@ from db.database import Database
 from db.entry import set_value
 from db.tables import departments, load_rows
 from tests.fixtures.exchange import OFFICE, YEAR, Dialogs, Phong, filled_template, issue_phong, tampered
-from ui.conflicts_dialog import ConflictsDialog
+from tests.ui.pictures import cell_region, ink, pixels_of, region_of, screenshot
+from ui.conflicts_dialog import INDICATOR, ConflictsDialog
 from ui.context import AppContext
 from ui.entry_model import ESTIMATE
 from ui.history_dialog import HistoryDialog
 from ui.import_result_dialog import ImportResultDialog
 from ui.lock_dialog import LockDialog
 from ui.main_window import MainWindow
-from ui.status_page import CODE, CONFLICTS, ENTERED, LAST, SEQUENCE, SHARE, SIGNED, StatusPage
+from ui.status_page import (
+    CODE,
+    CONFLICT_COLOUR,
+    CONFLICTS,
+    ENTERED,
+    INCOMPLETE_COLOUR,
+    LAST,
+    SEQUENCE,
+    SHARE,
+    SIGNED,
+    StatusPage,
+)
 
-OUT = Path(__file__).resolve().parent.parent / "out"
 TableRows = Callable[[AppContext], list[RowInput]]
 
 
@@ -363,7 +374,7 @@ def test_files_dialog_imports_many_and_drops_are_refused_elsewhere(
 def test_screenshots_of_the_status_tab_and_the_conflicts_dialog(
     qtbot: QtBot, window: MainWindow, dialogs: Dialogs, phong: dict[str, Phong], tmp_path: Path, demo_db: Database
 ) -> None:
-    """Saved for people to look at (tests/out is not committed); nothing is asserted on pixels."""
+    """The pictures (tests/out) mark the phòng with conflicts in red and show the conflicts with the reason typed."""
     set_value(demo_db, "A.2", YEAR, "3.080", actor=OFFICE)
     set_value(demo_db, "C.2.2", YEAR, "12", actor=OFFICE)
     phong["KT"].enter("A.2", "3.100")
@@ -373,19 +384,39 @@ def test_screenshots_of_the_status_tab_and_the_conflicts_dialog(
     finish(qtbot, window, dialogs)
     page = show_status(qtbot, window)
     qtbot.waitUntil(lambda: status_cells(page, "YT")[SEQUENCE] == "1", timeout=30000)
-    OUT.mkdir(parents=True, exist_ok=True)
-    assert window.grab().save(str(OUT / "status_tab.png"))
+    page.table.clearSelection()  # a selected cell is drawn in the selection's colours
+    picture = screenshot(window, "status_tab.png")
+    for code, conflicts in (("KT", "1"), ("YT", "1"), ("GDDT", "0")):
+        assert status_cells(page, code)[CONFLICTS] == conflicts
+        cell = cell_region(page.table, page.model.index(page.model.row_of(code), CONFLICTS), window)
+        red = pixels_of(picture, cell, CONFLICT_COLOUR)
+        assert (red > 3) if conflicts != "0" else (red == 0), f"the conflicts of {code}"
+        assert ink(picture, cell, darker_than=160) > 3  # the count itself is written
+    for code, complete in (("GDDT", False), ("KT", True)):  # GDDT left one of its rows empty
+        cell = cell_region(page.table, page.model.index(page.model.row_of(code), ENTERED), window)
+        brown = pixels_of(picture, cell, INCOMPLETE_COLOUR)
+        assert (brown == 0) if complete else (brown > 3), f"the rows entered by {code}"
+
+    shot: list[QDialog] = []
 
     def shoot(dialog: QDialog) -> int:
-        dialog.reason.setText("Theo công văn số 125/PKT ngày 20/11")  # type: ignore[attr-defined]
+        assert isinstance(dialog, ConflictsDialog)
+        shot.append(dialog)
+        dialog.reason.setText("Theo công văn số 125/PKT ngày 20/11")
         dialog.show()
         qtbot.waitExposed(dialog)
-        assert dialog.grab().save(str(OUT / "conflicts_dialog.png"))
+        dialog.table.clearSelection()
+        picture = screenshot(dialog, "conflicts_dialog.png")
+        assert dialog.model.rowCount() == 2
+        for row in range(2):  # each conflict's indicator is written on its row
+            cell = cell_region(dialog.table, dialog.model.index(row, INDICATOR), dialog)
+            assert ink(picture, cell) > 10, f"row {row} of the conflicts"
+        assert ink(picture, region_of(dialog.reason, dialog)) > 50  # the reason, in the text's own colour
         return int(QDialog.DialogCode.Rejected)
 
     dialogs.on(ConflictsDialog, shoot)
     window.exchange.conflicts_action.trigger()
-    assert (OUT / "conflicts_dialog.png").stat().st_size > 0
+    assert len(shot) == 1
 
 
 def test_issuing_a_phong_writes_its_setup_file_and_says_to_hand_it_over(

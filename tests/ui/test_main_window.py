@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
@@ -17,13 +17,15 @@ from bkdesk.verdicts import Verdict
 from db.database import Database
 from db.schema import open_database
 from db.tables import departments
+from tests.ui.pictures import cell_region, colours, pixels_of, screenshot
 from ui.context import AppContext
 from ui.entry_model import ESTIMATE, NOTE, VERDICT
 from ui.history_dialog import HistoryDialog
 from ui.main_window import MainWindow
 from ui.override_dialog import OverrideDialog
+from ui.print_preview import PrintPreviewDialog
+from ui.styles import VERDICT_COLOURS
 
-OUT = Path(__file__).resolve().parent.parent / "out"
 TableRows = Callable[[AppContext], list[RowInput]]
 ReadRow = Callable[..., RowInput]
 
@@ -161,8 +163,7 @@ def test_close_and_reopen_keeps_the_values(
         again.dispose()
 
 
-def test_overview_tab_shows_the_dashboard_when_it_is_installed(synthesis_window: MainWindow) -> None:
-    pytest.importorskip("ui.dashboard")
+def test_overview_tab_shows_the_dashboard(synthesis_window: MainWindow) -> None:
     synthesis_window.tabs.setCurrentWidget(synthesis_window.overview_page)
     assert synthesis_window.dashboard is not None
     synthesis_window.dashboard.indicatorActivated.emit("A.8")
@@ -172,7 +173,6 @@ def test_overview_tab_shows_the_dashboard_when_it_is_installed(synthesis_window:
 
 
 def test_ctrl_p_opens_the_print_preview_of_the_context(qtbot: QtBot, kt_window: MainWindow) -> None:
-    preview = pytest.importorskip("ui.print_preview")
     opened: list[QDialog] = []
 
     def answer(dialog: QDialog) -> int:
@@ -183,7 +183,7 @@ def test_ctrl_p_opens_the_print_preview_of_the_context(qtbot: QtBot, kt_window: 
     kt_window.activateWindow()
     qtbot.keyClick(kt_window.entry_page.view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert len(opened) == 1
-    assert isinstance(opened[0], preview.PrintPreviewDialog)
+    assert isinstance(opened[0], PrintPreviewDialog)
     assert opened[0].context is kt_window.context
     opened[0].close()
 
@@ -200,8 +200,26 @@ def test_missing_overview_and_print_modules_give_a_message(
 
 
 def test_screenshot_of_the_main_window(kt_window: MainWindow) -> None:
-    """Saved for people to look at (tests/out is not committed); nothing is asserted on pixels."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    target = OUT / "main_window.png"
-    assert kt_window.grab().save(str(target))
-    assert target.stat().st_size > 0
+    """The picture shows every verdict on screen in its own colour (tests/out/main_window.png)."""
+    view, proxy = kt_window.entry_page.view, kt_window.entry_page.proxy
+    model = kt_window.model
+    assert model is not None
+    view.clearSelection()  # a selected cell is drawn in the selection's colours, not the verdict's
+    picture = screenshot(kt_window, "main_window.png")
+    assert colours(picture) > 50  # a window, not a blank rectangle
+    column = proxy.mapFromSource(model.index(0, model.column_of(VERDICT))).column()
+    verdict_colours = {VERDICT_COLOURS[verdict].name() for verdict in Verdict}
+    seen: dict[str, int] = {}
+    for row in range(proxy.rowCount()):
+        index = proxy.index(row, column)
+        if not view.viewport().rect().contains(view.visualRect(index)):
+            continue
+        colour = index.data(Qt.ItemDataRole.ForegroundRole)
+        if not index.data() or colour is None or colour.name() not in verdict_colours:
+            continue
+        region = cell_region(view, index, kt_window)
+        assert pixels_of(picture, region, colour) > 5, f"{index.data()} is not drawn in its colour"
+        others = [QColor(name) for name in verdict_colours - {colour.name()}]
+        assert all(pixels_of(picture, region, other) == 0 for other in others)
+        seen[colour.name()] = seen.get(colour.name(), 0) + 1
+    assert sum(seen.values()) >= 5, seen  # the first screen of Phòng Kinh tế shows verdicts

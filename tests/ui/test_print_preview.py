@@ -11,7 +11,7 @@ from typing import Any
 import openpyxl
 import pypdf
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QDialog, QPushButton
@@ -20,11 +20,11 @@ from pytestqt.qtbot import QtBot
 import bkdesk.reports.pdf
 import bkdesk.reports.xlsx
 import ui.print_preview
+from tests.ui.pictures import ink, pixels_of, region_of, screenshot
 from ui.context import AppContext
 from ui.print_preview import PrintPreviewDialog
 from ui.report_job import describe_file_error
 
-OUT = Path(__file__).resolve().parent.parent / "out"
 SLOW = 30_000  # ms: generous for a loaded CI machine; the wait ends as soon as the condition holds
 
 
@@ -413,7 +413,9 @@ def test_a_table_that_cannot_be_laid_out_is_told_in_vietnamese_and_excel_still_s
 def test_screenshot(dialog: PrintPreviewDialog, qtbot: QtBot) -> None:
     # The view paints pages as they are rendered in the background: wait for ink on screen.
     qtbot.waitUntil(lambda: _ink(dialog.view.grab().toImage()) > 0.01, timeout=SLOW)
-    OUT.mkdir(exist_ok=True)
-    target = OUT / "print_preview.png"
-    assert dialog.grab().save(str(target))
-    assert QImage(str(target)).width() == dialog.width()
+    picture = screenshot(dialog, "print_preview.png")
+    view = region_of(dialog.view.viewport(), dialog)
+    area = view.width() * view.height()
+    # A white sheet of paper with the appendix's text on it, not a grey or empty view.
+    assert pixels_of(picture, view, QColor("white"), tolerance=0) > 0.6 * area
+    assert 0.01 * area < ink(picture, view) < 0.3 * area
