@@ -292,6 +292,7 @@ def before(db: Database, reason: BackupReason) -> Backup | None:
     created yet have none. Raises :class:`BackupFailed` when no copy could be made: the
     caller stops, before writing anything.
     """
+    db.refuse_writes()  # read-only media: say so, rather than that its backups folder cannot be written
     path = db.path
     if path is None or not path.is_file() or path.stat().st_size == 0:
         return None
