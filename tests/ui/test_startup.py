@@ -267,6 +267,56 @@ def test_the_grid_fills_before_sqlalchemy_is_imported(tmp_path: Path) -> None:
     assert done.stdout.strip().splitlines()[-1] == str(loaded)
 
 
+def test_closing_waits_for_the_database_layer_however_long_it_loads(tmp_path: Path) -> None:
+    """On a very busy machine the layer may still be loading when the user closes the window.
+
+    The loader here starts only once closing has begun, and the thread pool gives up at
+    once, as if its time limit had passed: the app still ends after the load, not in it.
+    """
+    database = tmp_path / "x.sqlite"
+    db = open_database(database)
+    install_demo(db, actor="kiểm thử")
+    db.dispose()
+    script = (
+        "import sys, threading\n"
+        "from ui import database_layer, startup, trace\n"
+        "seen = []\n"
+        "write = trace.milestone\n"
+        "def milestone(name):\n"
+        "    seen.append(name)\n"
+        "    write(name)\n"
+        "trace.milestone = milestone\n"
+        "closing = threading.Event()\n"
+        "load = database_layer.load\n"
+        "def load_once_closing():\n"
+        "    closing.wait()\n"
+        "    load()\n"
+        "database_layer.load = load_once_closing\n"
+        "class GivingUpPool:\n"
+        "    @staticmethod\n"
+        "    def globalInstance():\n"
+        "        return GivingUpPool()\n"
+        "    def waitForDone(self, msecs=-1):\n"
+        "        return False\n"
+        "startup.QThreadPool = GivingUpPool\n"
+        "shutdown = startup.AppController.shutdown\n"
+        "closed = []\n"
+        "def shutting_down(self):\n"
+        "    closing.set()\n"
+        "    shutdown(self)\n"
+        "    closed.extend(seen)  # what had happened when the app let go\n"
+        "    from PySide6.QtCore import QThreadPool\n"
+        "    QThreadPool.globalInstance().waitForDone()  # the test's own tidy exit\n"
+        "startup.AppController.shutdown = shutting_down\n"
+        "from ui.app import run\n"
+        f"code = run(['--db', {str(database)!r}, '--role', 'KT', '--year', '2020'])\n"
+        "print(closed)\n"
+        "sys.exit(code)\n"
+    )
+    done = _run(["-c", script], tmp_path)
+    assert done.stdout.strip().splitlines()[-1] == str(["window-shown", "ready", "database-loaded"])
+
+
 def test_an_edit_right_after_start_up_is_written(qtbot: QtBot, db_path: Path) -> None:
     """The grid is filled from the file; an edit made before the database layer has loaded waits for it."""
     db = open_database(db_path)
