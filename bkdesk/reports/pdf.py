@@ -516,6 +516,7 @@ class _AppendixDoc(BaseDocTemplate):
             # A split table's pieces carry the ident with "[n]" added; each repeats the header row.
             grid = next((grid for key, grid in self.grids.items() if ident.startswith(key)), None)
         if grid is not None:
+            # The table's rows are private to reportlab, so its stubs leave them out.
             grid.laid_out += max(len(flowable._cellvalues) - 1, 0)  # type: ignore[attr-defined]
             if grid is self.table and self.progress is not None:
                 self.progress(min(grid.done, self.total_rows), self.total_rows)
