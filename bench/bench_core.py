@@ -26,6 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from openpyxl import Workbook  # noqa: E402
+from openpyxl.worksheet.worksheet import Worksheet  # noqa: E402
 
 from bkdesk import plausibility, quantities, text  # noqa: E402
 from bkdesk.catalogue import GROUPS, Direction, Indicator, PeriodKind  # noqa: E402
@@ -143,6 +144,7 @@ def import_workbook(path: Path, count: int) -> Path:
     """An appendix of ``count`` rows as an office sends it: title, the seed's header, figures as text and numbers."""
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on its one worksheet
     sheet.append(["BIỂU DỰ ƯỚC KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU NGHỊ QUYẾT NĂM 2020"])
     sheet.append([])
     sheet.append(

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +31,9 @@ from bkdesk.tables import Table, TableLine  # noqa: E402
 from ui.context import SYNTHESIS_ROLE, AppContext  # noqa: E402
 from ui.entry_model import ESTIMATE  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
+
+if TYPE_CHECKING:
+    from db.database import Database
 
 EDIT_GOAL_MS = 16.0
 FRAME_GOAL_MS = 16.0
@@ -93,7 +97,7 @@ def big_table(count: int) -> Table:
     return Table(2020, tuple(lines))
 
 
-def open_big_database(folder: Path, count: int):  # type: ignore[no-untyped-def]
+def open_big_database(folder: Path, count: int) -> Database:
     from db.schema import open_database
     from db.table_store import store_table, upsert_departments
 

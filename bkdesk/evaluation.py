@@ -117,9 +117,10 @@ def round2(value: Decimal | None) -> Decimal | None:
 
 def pct_plan(target: Quantity, estimate: Quantity) -> Decimal | None:
     """% KH: estimate ÷ target × 100, only for a number against a reach/about target."""
-    if target.kind not in POINT_KINDS or estimate.kind is not Kind.REACH:
+    low, reference = estimate.low, target.low
+    if target.kind not in POINT_KINDS or estimate.kind is not Kind.REACH or low is None or reference is None:
         return None
-    return ratio(estimate.low, target.low)  # type: ignore[arg-type]
+    return ratio(low, reference)
 
 
 def pct_last_year(estimate: Quantity, last_year: Quantity, reported: str) -> Decimal | None:
@@ -129,8 +130,9 @@ def pct_last_year(estimate: Quantity, last_year: Quantity, reported: str) -> Dec
 
 
 def _computed_pct_last_year(estimate: Quantity, last_year: Quantity) -> Decimal | None:
-    if estimate.kind is Kind.REACH and last_year.kind is Kind.REACH and last_year.low:
-        return estimate.low * HUNDRED / last_year.low  # type: ignore[operator]
+    low, previous = estimate.low, last_year.low
+    if estimate.kind is Kind.REACH and last_year.kind is Kind.REACH and low is not None and previous:
+        return low * HUNDRED / previous
     return None
 
 

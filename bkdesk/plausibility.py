@@ -78,10 +78,11 @@ def _reference(target: Quantity, value: Decimal) -> Decimal | None:
     if kind is Kind.BELOW or kind is Kind.AT_MOST:
         return target.high
     if kind is Kind.RANGE:
-        if value < target.low:  # type: ignore[operator]
-            return target.low
-        if value > target.high:  # type: ignore[operator]
-            return target.high
+        low, high = target.low, target.high
+        if low is not None and value < low:
+            return low
+        if high is not None and value > high:
+            return high
     return None
 
 
@@ -109,7 +110,9 @@ def figure_slips(
     kind = figure.kind
     if kind is not _REACH and kind is not _ABOUT:
         return []
-    value: Decimal = figure.low  # type: ignore[assignment]
+    value = figure.low
+    if value is None:
+        return []
     text = figure.text
     found: list[str] = []
     if target is not None and value:
@@ -215,11 +218,11 @@ def _same_period_mismatch(entered: str, computed: Decimal) -> str:
         reported = parse_text(entered)
     except QuantityError:
         return ""
-    if reported.kind is not Kind.REACH:
+    if reported.kind is not Kind.REACH or reported.low is None:
         return ""
     places = len(reported.text.partition(",")[2])
     tolerance = _HALF_UNIT[places] if places < len(_HALF_UNIT) else Decimal(1).scaleb(-places) / 2
-    if abs(computed - reported.low) > tolerance:  # type: ignore[operator]
+    if abs(computed - reported.low) > tolerance:
         return f"So với cùng kỳ ghi {entered}% nhưng tính từ số năm trước được {format_number(computed, 2, trim=True)}%"
     return ""
 

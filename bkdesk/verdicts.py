@@ -60,7 +60,8 @@ def judge(
     if target_kind in _NOT_NUMERIC or estimate.kind in _NOT_NUMERIC:
         return None
     if target_kind in POINT_KINDS:
-        return _judge_point(target.low, estimate, direction, policy)  # type: ignore[arg-type]
+        point = target.low
+        return None if point is None else _judge_point(point, estimate, direction, policy)
     if target_kind is Kind.RANGE:
         return _judge_range(target, estimate, direction, policy)
     return Verdict.ACHIEVED if _inside(estimate, target) else Verdict.NOT_ACHIEVED

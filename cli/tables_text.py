@@ -67,9 +67,10 @@ def evaluation_text(evaluation: Evaluation) -> str:
         stt = "" if mark else indicator.stt
         name = ("  " * max(row.depth - 1, 0)) + (f"{mark} " if mark else "") + indicator.name
         verdict = row.verdict.value if row.verdict else ""
-        if row.overridden:
+        override = row.input.override
+        if override is not None:
             verdict += "*"
-            notes.append(f"* {indicator.code}: đánh giá đã điều chỉnh — {row.input.override.reason}")  # type: ignore[union-attr]
+            notes.append(f"* {indicator.code}: đánh giá đã điều chỉnh — {override.reason}")
         elif row.reported_disagrees:
             verdict += "!"
         same_period = format_percent(row.pct_last_year) or row.input.reported_pct_last_year

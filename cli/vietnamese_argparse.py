@@ -39,7 +39,8 @@ class VietnameseArgumentParser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", VietnameseHelpFormatter)
         add_help = kwargs.pop("add_help", True)
-        super().__init__(*args, add_help=False, **kwargs)
+        kwargs["add_help"] = False  # added below, with a Vietnamese help text
+        super().__init__(*args, **kwargs)
         # A value that starts with "-" and a digit is a number ("-2,5", "-5", "-٤"), never an
         # option: argparse's own test knows only "-2" and "-2.5", so "set-value A.2 -2,5"
         # needed "--" before the value. No bkdesk option starts with a digit.

@@ -78,7 +78,8 @@ def batched(session: Session) -> Iterator[None]:
     if _BATCH in session.info:
         yield
         return
-    session.info[_BATCH] = batch = []
+    batch: list[dict[str, Any]] = []
+    session.info[_BATCH] = batch
     try:
         yield
     finally:

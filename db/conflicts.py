@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import Select, select
 
@@ -81,7 +80,7 @@ class Resolution:
     changed: bool
 
 
-def _query() -> Select[Any]:
+def _query() -> Select[ConflictRow, DepartmentRow, IndicatorRow, PeriodRow, ImportedSubmission, ValueRow]:
     return (
         select(ConflictRow, DepartmentRow, IndicatorRow, PeriodRow, ImportedSubmission, ValueRow)
         .join(DepartmentRow, ConflictRow.department_id == DepartmentRow.id)

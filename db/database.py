@@ -90,7 +90,7 @@ def open_sqlite(
         check_same_thread=check_same_thread,
         factory=_Connection,
     )
-    connection.read_only = not access.writes  # type: ignore[attr-defined]
+    connection.read_only = not access.writes
     return connection
 
 

@@ -18,10 +18,10 @@ them, so the app, ``set-value`` and imports refuse exactly the same things.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, ParamSpec
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,6 +36,8 @@ from db.errors import InvalidInput, StaleField, StaleValue, StoreError
 from db.models import AuditRow, IndicatorRow, OverrideRow, PeriodRow, TargetRow, ValueRow, utcnow
 from db.roles import refuse_other_department, role_in
 from db.tables import ensure_period, find_indicator
+
+_P = ParamSpec("_P")
 
 VALUE = "value"
 NOTE = "note"
@@ -125,9 +127,9 @@ def refuse_figure_on_heading(session: Session, indicator: IndicatorRow) -> None:
     raise InvalidInput(heading_refusal(row, Field.VALUE, f"{indicator.code} {indicator.name}"))
 
 
-def _checked(func, *args):  # type: ignore[no-untyped-def]
+def _checked(func: Callable[_P, str], *args: _P.args, **kwargs: _P.kwargs) -> str:
     try:
-        return func(*args)
+        return func(*args, **kwargs)
     except EntryError as exc:
         raise InvalidInput(exc.message) from exc
 

@@ -19,6 +19,7 @@ import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bkdesk.catalogue import Department, Direction, Indicator, PeriodKind
 from bkdesk.evaluation import Override, RowInput
@@ -97,7 +98,7 @@ class FirstScreenReader:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def _all(self, sql: str, *parameters: object) -> list[tuple]:  # type: ignore[type-arg]
+    def _all(self, sql: str, *parameters: object) -> list[tuple[Any, ...]]:
         with closing(self._connection.execute(sql, parameters)) as cursor:
             return cursor.fetchall()
 
@@ -133,7 +134,8 @@ class FirstScreenReader:
 
     def open_conflicts(self, year: int) -> int:
         """As ``len(db.conflicts.list_conflicts(db, year))`` on the synthesis office's database."""
-        return self._all(_OPEN_CONFLICTS, year)[0][0]
+        count: int = self._all(_OPEN_CONFLICTS, year)[0][0]
+        return count
 
     def _values(self, year: int, kind: PeriodKind) -> dict[int, tuple[str, str, str, str]]:
         period = self._period(year, kind)

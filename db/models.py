@@ -7,7 +7,7 @@ which is exact and prints as written; the core parses them into Decimals.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -46,6 +47,11 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime(), str: String(255)}
+
+    if TYPE_CHECKING:
+        # Every model is declared by ``__tablename__``, so its ``__table__`` is a Table
+        # (DeclarativeBase allows any FromClause); the bulk statements insert into it.
+        __table__: ClassVar[Table]
 
 
 class Meta(Base):

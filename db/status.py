@@ -73,17 +73,17 @@ def completeness(
         departments = list(session.scalars(select(DepartmentRow).order_by(DepartmentRow.id)))
         result = []
         for index, department in enumerate(departments, start=1):
-            submission = last.get(department.id)
-            if department.code in assigned or submission is not None or department.id in conflicts:
+            latest = last.get(department.id)
+            if department.code in assigned or latest is not None or department.id in conflicts:
                 result.append(
                     DepartmentStatus(
                         code=department.code,
                         name=department.name,
                         assigned=assigned.get(department.code, 0),
                         entered=entered.get(department.code, 0),
-                        last_sequence=submission.sequence if submission is not None else None,
-                        last_submitted_at=submission.made_at if submission is not None else None,
-                        signed=submission.signed if submission is not None else None,
+                        last_sequence=latest.sequence if latest is not None else None,
+                        last_submitted_at=latest.made_at if latest is not None else None,
+                        signed=latest.signed if latest is not None else None,
                         open_conflicts=conflicts.get(department.id, 0),
                     )
                 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from bkdesk.catalogue import Department, Direction, Indicator, PeriodKind
@@ -36,8 +36,11 @@ def to_indicator(row: IndicatorRow, parent_code: str | None, department_code: st
     )
 
 
-def indicator_query():  # type: ignore[no-untyped-def]
-    """Indicators with their parent's and their phòng's codes (``to_indicator``'s inputs)."""
+def indicator_query() -> Select[IndicatorRow, str, str]:
+    """Indicators with their parent's and their phòng's codes (``to_indicator``'s inputs).
+
+    Either code is ``None`` where its outer join finds no row; a select's type cannot say so.
+    """
     parent = aliased(IndicatorRow)
     return (
         select(IndicatorRow, parent.code, DepartmentRow.code)

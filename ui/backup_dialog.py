@@ -44,14 +44,13 @@ HEADINGS = ("Thời gian", "Lý do", "Dung lượng", "Tệp")
 WHEN, REASON, SIZE, FILE = range(len(HEADINGS))
 
 
-class BackupsModel(RecordTableModel):
+class BackupsModel(RecordTableModel["Backup"]):  # a name: db is imported only when needed
     """The backups as :func:`db.backups.list_backups` gives them, newest first."""
 
     HEADINGS = HEADINGS
 
     def backup(self, row: int) -> Backup:
-        backup: Backup = self.record(row)
-        return backup
+        return self.record(row)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         backup = self.record_at(index)

@@ -45,7 +45,7 @@ def _shown(text: str) -> str:
     return text if text else EMPTY
 
 
-class ConflictsModel(RecordTableModel):
+class ConflictsModel(RecordTableModel["ConflictView"]):
     """The open conflicts, one per row, as :func:`db.conflicts.list_conflicts` gives them."""
 
     HEADINGS = HEADINGS

@@ -34,7 +34,7 @@ CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
-class NotAchievedModel(RecordTableModel):
+class NotAchievedModel(RecordTableModel[EvaluatedRow]):
     """The summary's indicators not achieved, one per row, as the report lists them."""
 
     GROUP, STT, NAME, UNIT, TARGET, ESTIMATE, PCT_PLAN = range(7)

@@ -578,8 +578,15 @@ class EntryModel(QAbstractTableModel):
         self.store.write_cells(edits, reason)
         for edit in edits:
             row = self._index[edit.code]
-            changed = {TARGET: "target", ESTIMATE: "estimate", NOTE: "note"}[edit.field]
-            self._rows[row] = dataclasses.replace(self._rows[row], **{changed: edit.new})
+            current = self._rows[row]
+            if edit.field == TARGET:
+                self._rows[row] = dataclasses.replace(current, target=edit.new)
+            elif edit.field == ESTIMATE:
+                self._rows[row] = dataclasses.replace(current, estimate=edit.new)
+            elif edit.field == NOTE:
+                self._rows[row] = dataclasses.replace(current, note=edit.new)
+            else:
+                raise KeyError(edit.field)
 
     def reload_rows(self, codes: Sequence[str]) -> None:
         """Show ``codes``' rows as the database has them now (a typed text refused there goes too)."""

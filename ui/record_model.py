@@ -7,33 +7,35 @@ the services' dataclasses, shown as they are (the model formats nothing itself).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
+Record = TypeVar("Record")
 
-class RecordTableModel(QAbstractTableModel):
+
+class RecordTableModel(QAbstractTableModel, Generic[Record]):
     HEADINGS: tuple[str, ...] = ()
 
-    def __init__(self, records: Sequence[Any] = (), parent: Any = None) -> None:
+    def __init__(self, records: Sequence[Record] = (), parent: Any = None) -> None:
         super().__init__(parent)
-        self._records: list[Any] = list(records)
+        self._records: list[Record] = list(records)
 
     @property
-    def records(self) -> list[Any]:
+    def records(self) -> list[Record]:
         return list(self._records)
 
-    def set_records(self, records: Sequence[Any]) -> None:
+    def set_records(self, records: Sequence[Record]) -> None:
         self.beginResetModel()
         self._records = list(records)
         self.endResetModel()
 
-    def record(self, row: int) -> Any:
+    def record(self, row: int) -> Record:
         return self._records[row]
 
-    def record_at(self, index: AnyIndex) -> Any | None:
+    def record_at(self, index: AnyIndex) -> Record | None:
         """The record of ``index``, or ``None`` for an index outside the table."""
         if not index.isValid() or not 0 <= index.row() < len(self._records):
             return None

@@ -55,7 +55,7 @@ class SettingsStore:
         role = self._settings.value("session/role", "", str)
         year = self._settings.value("session/year", 0, int)
         period = self._settings.value("session/period", "", str)
-        return str(role), int(year or 0), str(period)
+        return str(role), year if isinstance(year, int) else 0, str(period)
 
     def choice(self) -> Choice | None:
         """The remembered user and period, or ``None`` before the first choice."""

@@ -54,13 +54,14 @@ class StartDialog(QDialog):
             self.year.addItem(str(year), year)
 
         self.estimate = QRadioButton(PeriodKind.ESTIMATE.label)
-        self.result = QRadioButton(PeriodKind.RESULT.label)
+        # Not ``result``: that is QDialog.result(), the dialog's exit code.
+        self.final_result = QRadioButton(PeriodKind.RESULT.label)
         self._period = QButtonGroup(self)
         self._period.addButton(self.estimate)
-        self._period.addButton(self.result)
+        self._period.addButton(self.final_result)
         period_row = QHBoxLayout()
         period_row.addWidget(self.estimate)
-        period_row.addWidget(self.result)
+        period_row.addWidget(self.final_result)
         period_row.addStretch(1)
 
         form = QFormLayout()
@@ -85,8 +86,8 @@ class StartDialog(QDialog):
         year = self.year.findData(current.year)
         if year >= 0:
             self.year.setCurrentIndex(year)
-        (self.result if current.period is PeriodKind.RESULT else self.estimate).setChecked(True)
+        (self.final_result if current.period is PeriodKind.RESULT else self.estimate).setChecked(True)
 
     def choice(self) -> Choice:
-        period = PeriodKind.RESULT if self.result.isChecked() else PeriodKind.ESTIMATE
+        period = PeriodKind.RESULT if self.final_result.isChecked() else PeriodKind.ESTIMATE
         return Choice(str(self.role.currentData()), int(self.year.currentData()), period)

@@ -65,7 +65,7 @@ def signed_text(line: DepartmentStatus) -> str:
     return "Có" if line.signed else "Không"
 
 
-class StatusModel(RecordTableModel):
+class StatusModel(RecordTableModel["DepartmentStatus"]):
     HEADINGS = HEADINGS
 
     @property

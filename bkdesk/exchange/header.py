@@ -9,7 +9,7 @@ words: ``ước`` is not found inside ``nước``), the first rule that fits win
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -252,7 +252,7 @@ def _header_cell_text(value: object) -> str:
     return ""
 
 
-def _qualifies(readings: dict[int, tuple[Reading, object]]) -> bool:
+def _qualifies(readings: Mapping[int, tuple[Reading, object]]) -> bool:
     names = {source for reading, source in readings.values() if reading.named is Role.NAME}
     figures = {source for reading, source in readings.values() if reading.named in (Role.TARGET, Role.VALUE)}
     return any(a != b for a in names for b in figures)
@@ -319,7 +319,7 @@ def _build(
     grid: _Grid,
     first: int,
     last: int,
-    readings: dict[int, tuple[Reading, object]],
+    readings: Mapping[int, tuple[Reading, object]],
     texts: dict[int, str],
     year: int,
 ) -> Header:

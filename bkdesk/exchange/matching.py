@@ -135,7 +135,8 @@ class _Matcher:
                 self.placed[index] = Placed(replace(existing, stt=stt, name=row.name, unit=unit), new=False)
                 continue
             parent_code = self._parent_code(index)
-            parent = self.placed[row.parent].indicator if row.parent is not None and self.placed[row.parent] else None
+            placed_parent = self.placed[row.parent] if row.parent is not None else None
+            parent = placed_parent.indicator if placed_parent else None
             group = row.group or (row.code.split(".")[0] if row.code else None)
             if group not in GROUPS or (row.parent is not None and parent is None):
                 continue  # the row's own problem (no group, or a parent that could not be placed) is reported

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,7 +141,9 @@ class _RowReader:
         self.header = header
         self.problems = problems
 
-    def read(self, excel_row: int, cells_by_role: dict[Role, ExcelCell], role: Role, parse: Callable[..., Any]) -> Any:
+    def read(
+        self, excel_row: int, cells_by_role: Mapping[Role, ExcelCell], role: Role, parse: Callable[..., Any]
+    ) -> Any:
         cell = cells_by_role.get(role)
         try:
             return parse(cell)
@@ -150,7 +152,7 @@ class _RowReader:
             self.problems.append(Problem(excel_row, column.letter, column.title, exc.message))
             return None
 
-    def row(self, excel_row: int, by_role: dict[Role, ExcelCell]) -> tuple[FileRow, _Figures] | None:
+    def row(self, excel_row: int, by_role: Mapping[Role, ExcelCell]) -> tuple[FileRow, _Figures] | None:
         columns = self.header.columns
         stt_written = self.read(excel_row, by_role, Role.NUMBER, cells.stt_text) or ""
         written_name = self.read(excel_row, by_role, Role.NAME, cells.name)
@@ -315,7 +317,7 @@ def _row_problems(found: Sequence[TreeProblem], rows: Sequence[FileRow], header:
     return [Problem(rows[p.row_index].excel_row, column.letter, column.title, p.message) for p in found]
 
 
-def _repeats_header(row_cells: Sequence[ExcelCell], by_role: dict[Role, ExcelCell], header: Header) -> bool:
+def _repeats_header(row_cells: Sequence[ExcelCell], by_role: Mapping[Role, ExcelCell], header: Header) -> bool:
     """The header or its column numbers again, as a sheet printed over several pages repeats them."""
     name = by_role[Role.NAME]
     if is_blank(name):
@@ -334,7 +336,7 @@ def _note_like(cell: ExcelCell) -> bool:
     return bool(_NOTE_START.match(text) or _DATE_LINE.search(text))
 
 
-def _is_note_row(row_cells: Sequence[ExcelCell], by_role: dict[Role, ExcelCell]) -> bool:
+def _is_note_row(row_cells: Sequence[ExcelCell], by_role: Mapping[Role, ExcelCell]) -> bool:
     """A note or signature line under the table; a real row that merely starts alike has figures."""
     first = next((cell for cell in row_cells if not is_blank(cell)), None)
     if first is None or not _note_like(first):

@@ -162,10 +162,13 @@ def write_template(info: TemplateInfo, rows: Iterable[TemplateRow]) -> bytes:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.workbook.protection import WorkbookProtection
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
 
     table = tuple(rows)
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on its one worksheet
     sheet.title = SHEET
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -214,8 +217,8 @@ def write_template(info: TemplateInfo, rows: Iterable[TemplateRow]) -> bytes:
             cell.fill = editable_fill
         for column in (4, VALUE_COLUMN):
             sheet.cell(line, column).alignment = Alignment(horizontal="right", vertical="center")
-    for column, width in zip(COLUMNS, (7, 58, 14, 16, 18, 34, 12), strict=True):
-        sheet.column_dimensions[column].width = width
+    for letter, width in zip(COLUMNS, (7, 58, 14, 16, 18, 34, 12), strict=True):
+        sheet.column_dimensions[letter].width = width
     sheet.column_dimensions["G"].hidden = True
     sheet.freeze_panes = "A4"
     if table:
@@ -250,7 +253,7 @@ def write_template(info: TemplateInfo, rows: Iterable[TemplateRow]) -> bytes:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_title_rows = "3:3"
 
     record = workbook.create_sheet(RECORD_SHEET)

@@ -73,16 +73,14 @@ def verdict_chart(summary: SummaryLayout, width: float, family: FontFamily) -> D
     series: Sequence[tuple[str, tuple[int, ...]]] = summary.chart_series
     plot_height = BAR_HEIGHT * max(len(categories), 1)
     height = plot_height + AXIS_HEIGHT + LEGEND_HEIGHT
-    drawing = Drawing(width, height)
     # The renderer opens every drawing with Helvetica unless told otherwise.
-    drawing.initialFontName = family.regular
-    drawing.initialFontSize = FONT_SIZE
+    drawing = Drawing(width, height, initialFontName=family.regular, initialFontSize=FONT_SIZE)
 
     chart = HorizontalBarChart()
-    chart.x = label_width
-    chart.y = LEGEND_HEIGHT + AXIS_HEIGHT
-    chart.width = width - label_width - 4 * mm
-    chart.height = plot_height
+    chart.x = label_width  # type: ignore[assignment]  # any number; the stubs say int
+    chart.y = LEGEND_HEIGHT + AXIS_HEIGHT  # type: ignore[assignment]  # any number; the stubs say int
+    chart.width = width - label_width - 4 * mm  # type: ignore[assignment]  # any number; the stubs say int
+    chart.height = plot_height  # type: ignore[assignment]  # any number; the stubs say int
     chart.data = [list(values) for _label, values in series] or [[0]]
     chart.categoryAxis.categoryNames = categories or [""]
     chart.categoryAxis.style = "stacked"
@@ -105,7 +103,7 @@ def verdict_chart(summary: SummaryLayout, width: float, family: FontFamily) -> D
     chart.valueAxis.visibleGrid = 1
     chart.valueAxis.gridStrokeColor = colors.HexColor("#bbbbbb")
     chart.valueAxis.gridStrokeWidth = 0.3
-    chart.barWidth = BAR_HEIGHT * 0.6
+    chart.barWidth = BAR_HEIGHT * 0.6  # type: ignore[assignment]  # any number; the stubs say int
     chart.barLabelFormat = _bar_label
     chart.barLabels.fontName = family.bold
     chart.barLabels.fontSize = FONT_SIZE
@@ -119,15 +117,15 @@ def verdict_chart(summary: SummaryLayout, width: float, family: FontFamily) -> D
     drawing.add(chart)
 
     legend = Legend()
-    legend.x = label_width
-    legend.y = LEGEND_HEIGHT / 2
+    legend.x = label_width  # type: ignore[assignment]  # any number; the stubs say int
+    legend.y = LEGEND_HEIGHT / 2  # type: ignore[assignment]  # any number; the stubs say int
     legend.boxAnchor = "w"
     legend.alignment = "right"
     legend.columnMaximum = 1
     legend.variColumn = 1  # each entry as wide as its own text: the four fit on one line
-    legend.autoXPadding = 8 * mm
-    legend.dx = 4 * mm
-    legend.dy = 4 * mm
+    legend.autoXPadding = 8 * mm  # type: ignore[assignment]  # any number; the stubs say int
+    legend.dx = 4 * mm  # type: ignore[assignment]  # any number; the stubs say int
+    legend.dy = 4 * mm  # type: ignore[assignment]  # any number; the stubs say int
     legend.fontName = family.regular
     legend.fontSize = FONT_SIZE
     legend.colorNamePairs = [(SERIES_COLOURS[i], label) for i, (label, _values) in enumerate(series)]

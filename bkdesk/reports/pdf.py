@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -33,6 +33,7 @@ from reportlab.platypus import (
     PageTemplate,
     Paragraph,
     Spacer,
+    Table,
     TableStyle,
 )
 from reportlab.platypus.doctemplate import LayoutError
@@ -76,7 +77,7 @@ NAME_IN_MESSAGE = 60
 PORTRAIT_COLUMNS = (10.0, 18.0, 18.0, 18.0, 19.0, 20.0)
 LANDSCAPE_COLUMNS = (12.0, 26.0, 26.0, 26.0, 22.0, 24.0)
 
-_ALIGNS = {Align.LEFT: TA_LEFT, Align.CENTER: TA_CENTER, Align.RIGHT: TA_RIGHT}
+_ALIGNS: dict[Align, Literal[0, 1, 2]] = {Align.LEFT: TA_LEFT, Align.CENTER: TA_CENTER, Align.RIGHT: TA_RIGHT}
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +291,7 @@ class _CutTable(LongTable):
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         pieces = super().split(availWidth, availHeight)
-        if len(pieces) == 2:
+        if len(pieces) == 2 and isinstance(pieces[0], Table):
             pieces[0].setStyle(TableStyle([("LINEBELOW", (0, -1), (-1, -1), RULE, colors.black)]))
         return pieces
 
@@ -515,6 +516,7 @@ class _AppendixDoc(BaseDocTemplate):
             # A split table's pieces carry the ident with "[n]" added; each repeats the header row.
             grid = next((grid for key, grid in self.grids.items() if ident.startswith(key)), None)
         if grid is not None:
+            # The table's rows are private to reportlab, so its stubs leave them out.
             grid.laid_out += max(len(flowable._cellvalues) - 1, 0)  # type: ignore[attr-defined]
             if grid is self.table and self.progress is not None:
                 self.progress(min(grid.done, self.total_rows), self.total_rows)

@@ -22,7 +22,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bkdesk.evaluation import Evaluation
@@ -162,6 +164,14 @@ def as_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def writable_cell(sheet: Worksheet, row: int, column: int) -> Cell:
+    """The cell at ``row``, ``column``, which must not be hidden under a merge (those take no value or style)."""
+    cell = sheet.cell(row=row, column=column)
+    if not isinstance(cell, Cell):
+        raise ValueError(f"{cell.coordinate} is inside a merged range")
+    return cell
+
+
 def put_text(cell: Cell, text: str) -> None:
     """Store ``text`` as text, never as a formula, whatever it starts with."""
     # Control characters pasted from other software are not allowed in the file format.
@@ -274,7 +284,7 @@ def _merged_line(sheet: Worksheet, row: int, columns: int, text: str, font: Font
     bold = bool(font.b)
     for part in split_lines(text, width * scale, bold):
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-        cell = sheet.cell(row=row, column=1)
+        cell = writable_cell(sheet, row, 1)
         put_text(cell, part)
         cell.font = font
         cell.alignment = alignment(horizontal)
@@ -301,14 +311,16 @@ def _put_cell(cell: Cell, styles: CellStyles, spec: CellSpec, text: str | None, 
     if isinstance(value, Figure):
         horizontal = _HORIZONTAL[value.align]
         if text is None:
+            number = value.value
+            assert number is not None  # a figure is given no text only when it is kept as a number
             styles.apply(cell, bold, horizontal, indent, figure_format(value, percent), edge)
-            cell.value = as_number(value.value)  # type: ignore[arg-type]
+            cell.value = as_number(number)
             return
     styles.apply(cell, bold, horizontal, indent, edge=edge)
-    if text is None:
-        cell.value = value
-    else:
+    if text is not None:
         put_text(cell, text)
+    elif not isinstance(value, Figure):
+        cell.value = value
 
 
 def _write_row(
@@ -326,7 +338,7 @@ def _write_row(
     )
     if lines <= MAX_LINES:
         for column, (spec, text) in enumerate(zip(specs, texts, strict=True), start=1):
-            _put_cell(sheet.cell(row=index, column=column), styles, spec, text)
+            _put_cell(writable_cell(sheet, index, column), styles, spec, text)
         sheet.row_dimensions[index].height = row_height(lines)
         return index + 1
     parts = [
@@ -338,7 +350,7 @@ def _write_row(
         edge = "first" if step == 0 else "last" if step == count - 1 else "inner"
         tallest = 1
         for column, (spec, cell_parts, width) in enumerate(zip(specs, parts, widths, strict=True), start=1):
-            cell = sheet.cell(row=index + step, column=column)
+            cell = writable_cell(sheet, index + step, column)
             if cell_parts is None:
                 # A number stays whole, in the first part of the row.
                 if step == 0:
@@ -373,7 +385,7 @@ def _print_setup(sheet: Worksheet, title_rows: str | None) -> None:
     sheet.page_setup.orientation = "portrait"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     # Nghị định 30/2020: 20 mm top and bottom, 30 mm left, 15 mm right.
     sheet.page_margins = PageMargins(
         left=30 / MM_PER_INCH,
@@ -388,9 +400,11 @@ def _print_setup(sheet: Worksheet, title_rows: str | None) -> None:
         sheet.print_title_rows = title_rows
     # Page numbers centred at the top from page 2 on, as the PDF prints them.
     sheet.HeaderFooter.differentFirst = True
-    sheet.oddHeader.center.text = "&P"
-    sheet.oddHeader.center.size = 13
-    sheet.oddHeader.center.font = FONT_NAME
+    page_number = HeaderFooterItem()
+    page_number.center.text = "&P"
+    page_number.center.size = 13
+    page_number.center.font = FONT_NAME
+    sheet.oddHeader = page_number
 
 
 def _table_sheet(sheet: Worksheet, styles: CellStyles, layout: ReportLayout) -> None:
@@ -403,7 +417,7 @@ def _table_sheet(sheet: Worksheet, styles: CellStyles, layout: ReportLayout) -> 
     sheet.row_dimensions[3].height = 8
     header_lines = 1
     for column, text in enumerate(layout.headers, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=column)
+        cell = writable_cell(sheet, HEADER_ROW, column)
         styles.apply(cell, True, "center")
         put_text(cell, text)
         header_lines = max(header_lines, wrapped_lines(text, widths[column - 1], bold=True))
@@ -415,7 +429,7 @@ def _table_sheet(sheet: Worksheet, styles: CellStyles, layout: ReportLayout) -> 
         line = _merged_line(sheet, index + 1, 7, layout.notes_heading, ITALIC, "left", total_width)
         for note in layout.notes:
             line = _merged_line(sheet, line, 7, note.plain, ITALIC, "left", total_width)
-    sheet.freeze_panes = sheet.cell(row=FIRST_DATA_ROW, column=1)
+    sheet.freeze_panes = writable_cell(sheet, FIRST_DATA_ROW, 1)
     _print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}")
     sheet.print_area = f"A1:G{sheet.max_row}"
 
@@ -524,6 +538,7 @@ def _verdict_chart(sheet: Worksheet, first_row: int, groups: int, anchor_row: in
 def write_layout_xlsx(layout: ReportLayout, out: Output) -> None:
     workbook = Workbook()
     table = workbook.active
+    assert isinstance(table, Worksheet)  # a new workbook opens on its one worksheet
     table.title = TABLE_SHEET
     styles = CellStyles(workbook)
     _table_sheet(table, styles, layout)
