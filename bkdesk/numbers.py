@@ -50,6 +50,13 @@ def parse_number(text: object) -> Decimal:
     if _PLAIN.fullmatch(body) is None:
         raise NumberError(original, _explain(body))
     integer, _, fraction = body.partition(",")
+    if "." in integer and integer.startswith("0"):
+        # "0.123" is an English decimal far more often than 123 thousand-grouped; refused, never guessed.
+        decimal = ("-" if sign < 0 else "") + integer.replace(".", ",", 1).replace(".", "")
+        raise NumberError(
+            original,
+            f"dấu chấm tách hàng nghìn không đứng sau số 0 ở đầu; nếu là số thập phân, hãy viết {decimal}",
+        )
     integer = integer.replace(".", "")
     if len(integer.lstrip("0")) > MAX_INTEGER_DIGITS:
         raise NumberError(original, f"số quá lớn: phần nguyên tối đa {MAX_INTEGER_DIGITS} chữ số")

@@ -100,7 +100,7 @@ _COMPARATORS = ("≥", "≤", ">", "<", "=")
 # a head of one to three digits and at most four groups); a longer one takes the slow path,
 # which says what is too long.
 _PLAIN_NUMBER = re.compile(
-    rf"-?(?:\d{{1,3}}(?:\.\d{{3}}){{1,{(MAX_INTEGER_DIGITS - 1) // 3}}}|\d{{1,{MAX_INTEGER_DIGITS}}})"
+    rf"-?(?:[1-9]\d{{0,2}}(?:\.\d{{3}}){{1,{(MAX_INTEGER_DIGITS - 1) // 3}}}|\d{{1,{MAX_INTEGER_DIGITS}}})"
     rf"(?:,\d{{1,{MAX_DECIMAL_PLACES}}})?",
     re.ASCII,  # digits of other scripts ("١٢٣", "１２３") take the slow path, which writes them as 0-9
 )

@@ -56,6 +56,8 @@ def test_compares_as_written_decimals() -> None:
         ("-", "thiếu chữ số"),
         ("1" * 16, "quá lớn"),
         ("1,1234567", "thập phân"),
+        ("0.123", "nếu là số thập phân, hãy viết 0,123"),
+        ("-01.500", "nếu là số thập phân, hãy viết -01,500"),
     ],
 )
 def test_explains_what_is_wrong(text: str, fragment: str) -> None:

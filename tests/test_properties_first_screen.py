@@ -41,6 +41,7 @@ figures = st.one_of(
     numbers.map(lambda text: f"dưới {text}"),
     st.sampled_from(["", "33-34", "khoảng 4", "Phấn đấu giảm 03 tiêu chí", "Hoàn thành", "01"]),
 )
+units = st.sampled_from(["%", "Tỷ đồng", "con", "Triệu đồng/người"])
 names = st.sampled_from(
     ["Tổng mức bán lẻ hàng hóa", "Đàn lợn", "Tỷ lệ hộ nghèo", "Số xã đạt chuẩn NTM", "Thu ngân sách"]
 )
@@ -50,7 +51,11 @@ verdict_texts = st.sampled_from([verdict.value for verdict in Verdict])
 
 @st.composite
 def catalogues(draw: st.DrawFn) -> list[Indicator]:
-    """Groups, numbered rows and their sub-rows, in printed order (a parent before its rows)."""
+    """Groups, numbered rows and their sub-rows, in printed order (a parent before its rows).
+
+    Every row under a group has a unit: a row without one and without a target is a heading,
+    which takes no figure (``db.entry.refuse_figure_on_heading``), as a group row takes none.
+    """
     indicators: list[Indicator] = []
     department = st.one_of(st.none(), st.sampled_from([d.code for d in DEPARTMENTS]))
     for group in draw(st.lists(st.sampled_from("ABCDE"), min_size=1, max_size=3, unique=True)):
@@ -64,7 +69,7 @@ def catalogues(draw: st.DrawFn) -> list[Indicator]:
                     group,
                     str(number),
                     draw(names),
-                    unit=draw(st.sampled_from(["", "%", "Tỷ đồng", "con"])),
+                    unit=draw(units),
                     parent=group,
                     department=draw(department),
                     direction=draw(st.sampled_from(list(Direction))),
@@ -79,6 +84,7 @@ def catalogues(draw: st.DrawFn) -> list[Indicator]:
                         group,
                         draw(st.sampled_from(["+", "-", ""])),
                         draw(names),
+                        unit=draw(units),
                         parent=code,
                         department=draw(department),
                         direction=draw(st.sampled_from(list(Direction))),
@@ -104,17 +110,19 @@ def tables(draw: st.DrawFn, indicators: list[Indicator]) -> Table:
     codes = [indicator.code for indicator in indicators]
     chosen = draw(st.sets(st.sampled_from(codes), min_size=1))
     optional = st.one_of(st.none(), figures)
+    nothing = st.none()
     lines = tuple(
         TableLine(
             indicator,
-            target=draw(st.one_of(st.none(), figures)),
-            estimate=draw(optional),
-            reported_verdict=draw(st.one_of(st.none(), verdict_texts)),
-            reported_pct_last_year=draw(st.one_of(st.none(), numbers)),
-            last_year=draw(st.one_of(st.none(), numbers)),
+            target=draw(nothing if heading else st.one_of(st.none(), figures)),
+            estimate=draw(nothing if heading else optional),
+            reported_verdict=draw(nothing if heading else st.one_of(st.none(), verdict_texts)),
+            reported_pct_last_year=draw(nothing if heading else st.one_of(st.none(), numbers)),
+            last_year=draw(nothing if heading else st.one_of(st.none(), numbers)),
             note=draw(st.one_of(st.none(), notes)),
         )
         for indicator in with_parents(indicators, chosen)
+        for heading in [indicator.parent is None]
     )
     return Table(draw(st.sampled_from(YEARS)), lines)
 
@@ -124,8 +132,9 @@ def histories(draw: st.DrawFn) -> tuple[list[Table], list[tuple[str, int, Period
     indicators = draw(catalogues())
     pieces = draw(st.lists(tables(indicators), min_size=1, max_size=4))
     stored = [(line.indicator.code, table.year) for table in pieces for line in table.lines]
+    figured = [(code, year) for code, year in stored if "." in code]  # a group row takes no figure
     kinds = st.sampled_from(list(PeriodKind))
-    results = draw(st.lists(st.tuples(st.sampled_from(stored), kinds, figures), max_size=4))
+    results = draw(st.lists(st.tuples(st.sampled_from(figured), kinds, figures), max_size=4)) if figured else []
     overrides = draw(
         st.lists(st.tuples(st.sampled_from(stored), kinds, st.sampled_from(list(Verdict)), notes), max_size=3)
     )
