@@ -99,11 +99,13 @@ class Restored:
     damaged: Path | None = None  # the damaged current database, kept byte for byte
 
 
-def _open(path: Path) -> sqlite3.Connection:
+def _open(path: Path, *, create: bool = False) -> sqlite3.Connection:
     # By its path, never parsed as a URL: a backup of "Số liệu?năm=2020.sqlite" is of that file.
+    # Only a new copy is created: a check that runs after its file was moved aside (a setup
+    # replacing the open database) must not leave an empty file under the old name.
     from db.database import Access, open_sqlite
 
-    return open_sqlite(path, Access.CREATE, timeout=10)
+    return open_sqlite(path, Access.CREATE if create else Access.READ_WRITE, timeout=10)
 
 
 def backups_folder(database: Path) -> Path:
@@ -182,7 +184,7 @@ def _copy(source: Path, target: Path, *, standalone: bool = False) -> None:
     synced once by :func:`_sync` before it gets its name) and switched out of WAL mode,
     so that it is one file that reading it leaves no ``-wal``/``-shm`` beside.
     """
-    with closing(_open(source)) as reader, closing(_open(target)) as writer:
+    with closing(_open(source)) as reader, closing(_open(target, create=True)) as writer:
         if standalone:
             writer.execute("PRAGMA synchronous = OFF")
         reader.backup(writer)
@@ -300,7 +302,13 @@ def before(db: Database, reason: BackupReason) -> Backup | None:
 
 
 def quick_check(path: Path) -> list[str]:
-    """What ``PRAGMA quick_check`` finds wrong with the file (empty when it is sound); the app's start-up check."""
+    """What ``PRAGMA quick_check`` finds wrong with the file (empty when it is sound); the app's start-up check.
+
+    A file gone meanwhile (moved aside by a setup that replaces it, deleted) is not a
+    damaged one: whatever opens that path next says what is missing.
+    """
+    if not path.exists():
+        return []
     return _integrity_problems(path, "quick_check")
 
 
