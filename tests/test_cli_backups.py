@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import errno
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,22 +12,10 @@ from bkdesk.catalogue import PeriodKind
 from cli.parser import main
 from db.schema import open_database
 from db.tables import evaluate, lock_state
+from tests.fixtures.commands import run_main as run
 from tests.fixtures.damaged import damage_database, from_newer_version, plain_sqlite
 from tests.fixtures.exchange import issue_phong
 from tests.fixtures.workbooks import seed_workbook
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        env=dict(os.environ),
-    )
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

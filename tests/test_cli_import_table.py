@@ -3,34 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.fixtures.commands import dump
+from tests.fixtures.commands import run_main as run
 from tests.fixtures.workbooks import Cell, add_inflating_member, seed_workbook, simple_table, write_workbook
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        env=dict(os.environ),
-    )
-
-
-def dump(path: Path) -> list[str]:
-    connection = sqlite3.connect(path)
-    try:
-        return list(connection.iterdump())
-    finally:
-        connection.close()
 
 
 def evaluate_json(db: Path) -> dict:  # type: ignore[type-arg]

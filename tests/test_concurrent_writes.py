@@ -42,6 +42,8 @@ from db.schema import open_database
 from db.submission_export import export_submission
 from db.submission_import import ImportStatus, import_submissions
 from db.tables import load_rows
+from tests.fixtures.commands import dump
+from tests.fixtures.commands import run_main as run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2020
@@ -118,11 +120,6 @@ def value_records(db: Database, code: str = "A.8") -> list[audit.AuditEntry]:
 def estimate(db: Database, code: str) -> tuple[str, str]:
     row = next(r for r in load_rows(db, YEAR) if r.indicator.code == code)
     return row.estimate, row.note
-
-
-def dump(path: Path) -> list[str]:
-    with sqlite3.connect(path) as connection:
-        return list(connection.iterdump())
 
 
 def test_two_processes_racing_leave_an_unbroken_audit_chain(demo_db: Database, db_path: Path, tmp_path: Path) -> None:
@@ -285,16 +282,6 @@ def test_set_value_expect_refuses_a_changed_figure(demo_db: Database, db_path: P
     assert line.endswith("không còn là 21.246 như bạn thấy; chưa lưu.")
     assert "Traceback" not in refused.stderr
     assert dump(db_path) == before
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
 
 
 def test_an_import_reads_the_stored_figures_under_the_lock(demo_db: Database, db_path: Path, tmp_path: Path) -> None:
