@@ -51,7 +51,7 @@ def describe_forbidden(character: str) -> str:
 
 
 def printable(text: str) -> str:
-    """``text`` with every control character written as ``\\uXXXX``, for a terminal or a log.
+    """``text`` with every control character escaped (ESC as ``\\u001b``), for a terminal or a log.
 
     Stored text can no longer hold them, but a database written by an older bkdesk may:
     shown raw, ESC sequences would recolour or rewrite the user's terminal. The escape is

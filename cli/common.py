@@ -52,7 +52,7 @@ def open_db(args: argparse.Namespace) -> Database:
 
 
 def say(text: str = "", stream: TextIO | None = None) -> None:
-    """Print a line; control characters of stored text are shown as ``\\uXXXX``, never sent to the terminal."""
+    """Print a line; control characters of stored text are shown escaped (ESC as ``\\u001b``), never raw."""
     print(printable(text), file=stream or sys.stdout, flush=True)
 
 

@@ -538,10 +538,11 @@ def set_value(
         )
 
 
-def set_note(
+def set_field(
     db: Database,
     code: str,
     year: int,
+    field: str,
     text: str,
     *,
     kind: PeriodKind = PeriodKind.ESTIMATE,
@@ -549,24 +550,9 @@ def set_note(
     reason: str = "",
     expected: str | None = None,
 ) -> Change | None:
-    """Change a figure's note alone (the figure is not sent); ``None`` when it was already so."""
-    changes = write_cells(db, year, kind, [CellWrite(code, NOTE, text, expected)], actor=actor, reason=reason)
-    return changes[0] if changes else None
-
-
-def set_same_period(
-    db: Database,
-    code: str,
-    year: int,
-    text: str,
-    *,
-    kind: PeriodKind = PeriodKind.ESTIMATE,
-    actor: str,
-    reason: str = "",
-    expected: str | None = None,
-) -> Change | None:
-    """Change the same-period figure as written in a table (``144,55``, ``Duy trì``); ``None`` when unchanged."""
-    changes = write_cells(db, year, kind, [CellWrite(code, SAME_PERIOD, text, expected)], actor=actor, reason=reason)
+    """Change one field of a period's row alone (``NOTE``, ``SAME_PERIOD``: ``144,55``, ``Duy trì``), the figure
+    not sent; ``None`` when it was already so."""
+    changes = write_cells(db, year, kind, [CellWrite(code, field, text, expected)], actor=actor, reason=reason)
     return changes[0] if changes else None
 
 

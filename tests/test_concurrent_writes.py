@@ -29,9 +29,8 @@ from db.entry import (
     TARGET,
     VALUE,
     CellWrite,
-    set_note,
+    set_field,
     set_override,
-    set_same_period,
     set_target,
     set_value,
     write_cells,
@@ -201,7 +200,7 @@ def test_a_cleared_figure_is_named_as_cleared(demo_db: Database) -> None:
 
 def test_a_note_is_written_alone_and_never_sends_the_figure_back(demo_db: Database) -> None:
     set_value(demo_db, "A.8", YEAR, "22.000", actor="Phòng Kinh tế")  # after the note's writer saw 21.246
-    change = set_note(demo_db, "A.8", YEAR, "Theo  số liệu tháng 11", actor="cán bộ", expected="")
+    change = set_field(demo_db, "A.8", YEAR, NOTE, "Theo  số liệu tháng 11", actor="cán bộ", expected="")
     assert change is not None and (change.old, change.new) == ("", "Theo số liệu tháng 11")
     assert estimate(demo_db, "A.8") == ("22.000", "Theo số liệu tháng 11")
     entries = audit.history(demo_db, YEAR, "A.8")
@@ -209,7 +208,7 @@ def test_a_note_is_written_alone_and_never_sends_the_figure_back(demo_db: Databa
     assert [e.new for e in entries if e.field == "value"][-1] == "22.000"  # no record of the figure sent back
     # A note changed meanwhile is itself protected.
     with pytest.raises(StaleValue, match=r"ghi chú đã được «cán bộ» sửa thành «Theo số liệu tháng 11»"):
-        set_note(demo_db, "A.8", YEAR, "khác", actor="người khác", expected="")
+        set_field(demo_db, "A.8", YEAR, NOTE, "khác", actor="người khác", expected="")
 
 
 def test_a_block_with_one_stale_cell_writes_nothing(demo_db: Database, db_path: Path) -> None:
@@ -249,18 +248,18 @@ def test_several_stale_cells_give_one_message(demo_db: Database) -> None:
 def test_target_override_and_same_period_figure_check_what_was_seen(demo_db: Database, db_path: Path) -> None:
     set_target(demo_db, "A.8", YEAR, "26.000", actor="văn phòng")
     set_override(demo_db, "A.2", YEAR, Verdict.ACHIEVED, "số liệu Cục Thống kê", actor="văn phòng")
-    set_same_period(demo_db, "A.8", YEAR, "150", actor="văn phòng")
+    set_field(demo_db, "A.8", YEAR, SAME_PERIOD, "150", actor="văn phòng")
     before = dump(db_path)
     with pytest.raises(StaleValue, match=r"^A\.8 Đàn lợn: nhiệm vụ đã được «văn phòng» sửa thành 26\.000"):
         set_target(demo_db, "A.8", YEAR, "27.000", actor="x", expected="25.500")
     with pytest.raises(StaleValue, match=r"^A\.2 .*: điều chỉnh đánh giá đã được «văn phòng» sửa thành «Đạt»"):
         set_override(demo_db, "A.2", YEAR, Verdict.EXCEEDED, "khác", actor="x", expected="")
     with pytest.raises(StaleValue, match=r"so với cùng kỳ đã được «văn phòng» sửa thành 150"):
-        set_same_period(demo_db, "A.8", YEAR, "144,55", actor="x", expected="144,55")
+        set_field(demo_db, "A.8", YEAR, SAME_PERIOD, "144,55", actor="x", expected="144,55")
     assert dump(db_path) == before
     assert set_target(demo_db, "A.8", YEAR, "27.000", actor="x", expected="26.000").new == "27.000"
     assert set_override(demo_db, "A.2", YEAR, None, "bỏ", actor="x", expected="Đạt").new == ""
-    change = set_same_period(demo_db, "A.8", YEAR, "Duy trì", actor="x", expected="150")
+    change = set_field(demo_db, "A.8", YEAR, SAME_PERIOD, "Duy trì", actor="x", expected="150")
     assert change is not None and change.new == "Duy trì"
     # The same-period write leaves the figure and its note alone.
     assert estimate(demo_db, "A.8") == ("21.246", "")
