@@ -101,7 +101,7 @@ def install_setup(db: Database, path: Path, *, actor: str) -> SetupResult:
                 department_code=setup.department.code,
                 department_name=setup.department.name,
                 setup_id=setup.setup_id,
-                private_key=setup.private_key,
+                legacy_private_key=setup.private_key,
                 key_id=setup.key_id,
                 issued_at=setup.issued_at,
                 last_sequence=max(last, setup.sequence),

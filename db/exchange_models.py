@@ -16,7 +16,14 @@ from db.models import Base, utcnow
 
 
 class DepartmentIdentity(Base):
-    """Phòng side: which phòng this database belongs to, its private key and its export counter."""
+    """Phòng side: which phòng this database belongs to, where its signing key is kept, its export counter.
+
+    The private key itself is never stored here in the clear: it lives in the operating
+    system's keyring (``key_store`` "keyring") or, where none works, ``sealed_key`` holds
+    it encrypted with a key kept in the user's config folder (``key_store`` "config").
+    ``legacy_private_key`` is the plain key of a database set up before schema version 3,
+    moved into the key store at its first signing and emptied.
+    """
 
     __tablename__ = "exchange_identity"
 
@@ -24,15 +31,22 @@ class DepartmentIdentity(Base):
     department_code: Mapped[str] = mapped_column(String(32))
     department_name: Mapped[str] = mapped_column(Text)
     setup_id: Mapped[str] = mapped_column(String(64))
-    private_key: Mapped[str] = mapped_column(String(64))
     key_id: Mapped[str] = mapped_column(String(32))
     issued_at: Mapped[datetime]
     installed_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    key_store: Mapped[str] = mapped_column(String(16), default="")
+    sealed_key: Mapped[str] = mapped_column(Text, default="")
+    legacy_private_key: Mapped[str] = mapped_column(Text, default="")
 
 
 class IssuedSetup(Base):
-    """Synthesis side: a setup file handed to a phòng, with the public half of its key."""
+    """Synthesis side: a setup file handed to a phòng (one installation), with the public half of its key.
+
+    ``key_id`` is random, so a file signed with a key this database has never seen (one
+    issued after the backup it was restored from) is told apart from a forged one.
+    ``last_sequence`` is the highest sequence number received from this installation.
+    """
 
     __tablename__ = "exchange_issues"
 
@@ -43,6 +57,7 @@ class IssuedSetup(Base):
     public_key: Mapped[str] = mapped_column(String(64))
     key_id: Mapped[str] = mapped_column(String(32))
     sequence_start: Mapped[int] = mapped_column(Integer, default=0)
+    last_sequence: Mapped[int] = mapped_column(Integer, default=0)
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_by: Mapped[str] = mapped_column(default="")
     file_name: Mapped[str] = mapped_column(Text, default="")

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # The oldest schema this release reads as it is, without migrating it: a file on read-only
-# media cannot be upgraded. Version 2 only added the file marker, so version 1 reads as is;
-# a release that changes tables or columns raises this to its own version.
-OLDEST_READABLE_VERSION = 1
+# media cannot be upgraded. Version 2 only added the file marker; version 3 changed the
+# exchange tables, which the first screen and the reports do not read, but signing and
+# merging do, so a file older than 3 is read only once upgraded.
+OLDEST_READABLE_VERSION = 3
 # "BKDK" in ASCII, big-endian, as SQLite stores it (0x424B444B; a positive 32-bit integer).
 APPLICATION_ID = int.from_bytes(b"BKDK", "big")
 ROLE_KEY = "role"

@@ -28,8 +28,20 @@ def _mark_as_bkdesk(connection: Connection) -> None:
         connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+def _key_store_and_installation_sequence(connection: Connection) -> None:
+    """Version 2 → 3: the phòng's key leaves the database; each issued setup counts its own sequence."""
+    connection.exec_driver_sql("ALTER TABLE exchange_identity RENAME COLUMN private_key TO legacy_private_key")
+    connection.exec_driver_sql("ALTER TABLE exchange_identity ADD COLUMN key_store VARCHAR(16) NOT NULL DEFAULT ''")
+    connection.exec_driver_sql("ALTER TABLE exchange_identity ADD COLUMN sealed_key TEXT NOT NULL DEFAULT ''")
+    connection.exec_driver_sql("ALTER TABLE exchange_issues ADD COLUMN last_sequence INTEGER NOT NULL DEFAULT 0")
+    connection.exec_driver_sql(
+        "UPDATE exchange_issues SET last_sequence = max(sequence_start, coalesce("
+        "(SELECT max(s.sequence) FROM exchange_submissions s WHERE s.setup_id = exchange_issues.setup_id), 0))"
+    )
+
+
 # version N → the step that brings a database from N to N + 1.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _mark_as_bkdesk}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _mark_as_bkdesk, 2: _key_store_and_installation_sequence}
 
 
 def schema_version(db: Database) -> int | None:

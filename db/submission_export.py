@@ -83,7 +83,7 @@ def export_submission(db: Database, year: int, kind: PeriodKind, out: Path, *, a
             source=f"tệp {out.name}",
         )
         session.flush()
-        write_file_atomically(out, write_submission(submission, identity.private_key))
+        write_file_atomically(out, write_submission(submission, identity.legacy_private_key))
         return ExportResult(
             department,
             year,
