@@ -44,12 +44,17 @@ def message_box(
     return box
 
 
-def question_box(parent: QWidget | None, title: str, text: str, yes_text: str, no_text: str) -> QMessageBox:
-    """A yes/no question whose answer is ``QMessageBox.StandardButton.Yes`` or ``No``; No is the default."""
+def question_box(
+    parent: QWidget | None, title: str, text: str, yes_text: str, no_text: str, *, yes_is_default: bool = False
+) -> QMessageBox:
+    """A yes/no question whose answer is ``QMessageBox.StandardButton.Yes`` or ``No``.
+
+    No is the default (Enter) unless ``yes_is_default``: Yes only where it is the answer that keeps the user's data.
+    """
     box = QMessageBox(
         QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent
     )
     box.button(QMessageBox.StandardButton.Yes).setText(yes_text)
     box.button(QMessageBox.StandardButton.No).setText(no_text)
-    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.setDefaultButton(QMessageBox.StandardButton.Yes if yes_is_default else QMessageBox.StandardButton.No)
     return box

@@ -150,7 +150,10 @@ def offer_backup(controller: AppController, offer: BackupOffer) -> None:
         "Nếu không, bkdesk tạo cơ sở dữ liệu mới với dữ liệu mẫu Bắc Kạn 2020; các bản sao lưu vẫn được giữ nguyên."
     )
     window.show_waiting("Không tìm thấy cơ sở dữ liệu: hãy chọn có khôi phục bản sao lưu không.")
-    box = question_box(window, "Khôi phục bản sao lưu", text, "Khôi phục", "Không, tạo cơ sở dữ liệu mới")
+    # Enter restores: a new demo database under the office's file name would put sample figures where its own were.
+    box = question_box(
+        window, "Khôi phục bản sao lưu", text, "Khôi phục", "Không, tạo cơ sở dữ liệu mới", yes_is_default=True
+    )
     if window.run_dialog(box) != QMessageBox.StandardButton.Yes:
         controller.start()
         return

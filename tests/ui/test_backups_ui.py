@@ -355,6 +355,8 @@ def test_a_missing_database_offers_its_newest_good_backup(qtbot: QtBot, lost_dat
     def restore(box: QDialog) -> int:
         assert isinstance(box, QMessageBox)
         asked.append(box.text())
+        # Enter restores: the default never puts demo figures under the office's file name.
+        assert box.defaultButton() is box.button(QMessageBox.StandardButton.Yes)
         return int(QMessageBox.StandardButton.Yes)
 
     dialogs = Dialogs()
