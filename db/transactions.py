@@ -46,6 +46,8 @@ def tracing_writes() -> bool:
 
 def trace_write(step: str) -> None:
     """``write: step`` on stderr, at once (a killed process has said everything up to its last step)."""
+    if sys.stderr is None:  # the app started without a console (pythonw on Windows)
+        return
     sys.stderr.write(f"write: {step}\n")
     sys.stderr.flush()
 
