@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 from db.errors import READ_ONLY, DatabaseProblem, StoreError, database_problem, problem_message
 from db.file_format import APPLICATION_ID, OLDEST_READABLE_VERSION, SCHEMA_VERSION
-from db.transactions import WRITE, install_transaction_control
+from db.transactions import WRITE, install_transaction_control, trace_write, tracing_writes
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -223,6 +223,8 @@ class Database:
         with self.sessions.begin() as session:
             session.connection(execution_options=WRITE)
             yield session
+        if tracing_writes():
+            trace_write("committed")
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -4,9 +4,17 @@ The demo is for a new database, or for refreshing one that holds the demo alone.
 refused on a phòng's database (it would overwrite the phòng's figures and add other
 phòng's indicators) and, unless asked to replace them, on a database holding figures
 that are not the demo's: entered by hand, imported, or merged.
+
+Everything (the offices, both years' tables and D 5's verdict override) is stored in one
+write transaction: a process killed half-way leaves no demo at all, never tables that
+score 49/59 for want of the override. A demo the first release left that way (its
+override stored in a second transaction that never ran) holds nothing that is not the
+demo's, so ``demo`` completes it and says that it added the override.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,7 +22,7 @@ from sqlalchemy.orm import Session
 from bkdesk.catalogue import PeriodKind
 from bkdesk.demo import DemoData, demo_data
 from db.database import Database
-from db.entry import set_override
+from db.entry import Change, write_override
 from db.errors import StoreError
 from db.login import current_user
 from db.models import IndicatorRow, OverrideRow, PeriodRow, TargetRow, ValueRow
@@ -25,8 +33,24 @@ DEMO_SOURCE = "dữ liệu mẫu Bắc Kạn 2020"
 _SHOWN = 3  # figures named in the refusal; the rest are counted
 
 
-def install_demo(db: Database, actor: str | None = None, *, replace: bool = False) -> list[TableReport]:
-    """Create or refresh the demo catalogue, tables, figures and override.
+@dataclass(frozen=True, slots=True)
+class DemoReport:
+    """What installing the demo stored: each year's table, and the verdict overrides set or changed."""
+
+    tables: list[TableReport]
+    overrides: list[Change]
+
+    @property
+    def added(self) -> int:
+        return sum(len(report.added) for report in self.tables)
+
+    @property
+    def changes(self) -> int:
+        return sum(len(report.changes) for report in self.tables)
+
+
+def install_demo(db: Database, actor: str | None = None, *, replace: bool = False) -> DemoReport:
+    """Create or refresh the demo catalogue, tables, figures and override, all in one transaction.
 
     ``replace``: also when the database holds figures that are not the demo's (the demo's
     own cells are overwritten, with their audit records; other figures stay).
@@ -34,6 +58,7 @@ def install_demo(db: Database, actor: str | None = None, *, replace: bool = Fals
     who = actor or current_user()
     data = demo_data()
     reports = []
+    overrides = []
     with db.begin() as session:
         refuse_department_database(
             session,
@@ -55,9 +80,20 @@ def install_demo(db: Database, actor: str | None = None, *, replace: bool = Fals
         upsert_departments(session, list(data.departments))
         for table in data.tables:
             reports.append(store_table(session, table, actor=who, source=DEMO_SOURCE))
-    for item in data.overrides:
-        set_override(db, item.code, item.year, item.verdict, item.reason, kind=item.period, actor=who)
-    return reports
+        for item in data.overrides:
+            change = write_override(
+                session,
+                item.code,
+                item.year,
+                item.verdict,
+                item.reason,
+                kind=item.period,
+                actor=who,
+                source=DEMO_SOURCE,
+            )
+            if change.changed:
+                overrides.append(change)
+    return DemoReport(reports, overrides)
 
 
 def entered_figures(session: Session, data: DemoData) -> list[str]:

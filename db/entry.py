@@ -581,48 +581,69 @@ def set_override(
     actor: str,
     expected: str | None = None,
 ) -> Change:
-    """Override the verdict (``None`` removes the override); a reason is required.
+    """Override the verdict (``None`` removes the override) in its own transaction; a reason is required.
 
     ``expected``: the override the person saw (a verdict's text, ``""`` for none); if
     another one is stored now, nothing is written (:class:`StaleValue`).
     """
     why = _checked(check_reason, reason)
     with db.begin() as session:
-        indicator = find_indicator(session, code)
-        _in_table(session, indicator, year)
-        period = ensure_period(session, year, kind)
-        refuse_locked(period)
-        existing = session.scalar(
-            select(OverrideRow)
-            .where(OverrideRow.indicator_id == indicator.id, OverrideRow.period_id == period.id)
-            .with_for_update()
-        )
-        old = existing.verdict if existing else ""
-        new = verdict.value if verdict else ""
-        if expected is not None and old not in (expected, new):
-            actor_then, at = _last_change(session, code, year, kind, VERDICT, old)
-            if not actor_then and existing is not None:
-                actor_then, at = existing.set_by, existing.set_at
-            item = StaleField(code, _place(indicator), VERDICT, FIELD_LABELS[VERDICT], expected, old, actor_then, at)
-            raise StaleValue([item])
-        if existing is not None and verdict is None:
-            session.delete(existing)
-        elif existing is None and verdict is not None:
-            session.add(
-                OverrideRow(indicator_id=indicator.id, period_id=period.id, verdict=new, reason=why, set_by=actor)
-            )
-        elif existing is not None and verdict is not None:
-            existing.verdict, existing.reason, existing.set_by, existing.set_at = new, why, actor, utcnow()
-        audit.record(
-            session,
-            actor=actor,
-            action="điều chỉnh đánh giá" if verdict else "bỏ điều chỉnh đánh giá",
-            indicator_code=code,
-            year=year,
-            period=kind.value,
-            field=VERDICT,
-            old=old,
-            new=new,
-            reason=why,
-        )
+        return write_override(session, code, year, verdict, why, kind=kind, actor=actor, expected=expected)
+
+
+def write_override(
+    session: Session,
+    code: str,
+    year: int,
+    verdict: Verdict | None,
+    reason: str,
+    *,
+    kind: PeriodKind = PeriodKind.ESTIMATE,
+    actor: str,
+    expected: str | None = None,
+    source: str = audit.BY_HAND,
+) -> Change:
+    """:func:`set_override` inside the caller's write transaction (the demo stores its override with its tables).
+
+    The same verdict with the same reason is already stored: nothing is written or recorded.
+    """
+    why = _checked(check_reason, reason)
+    indicator = find_indicator(session, code)
+    _in_table(session, indicator, year)
+    period = ensure_period(session, year, kind)
+    refuse_locked(period)
+    existing = session.scalar(
+        select(OverrideRow)
+        .where(OverrideRow.indicator_id == indicator.id, OverrideRow.period_id == period.id)
+        .with_for_update()
+    )
+    old = existing.verdict if existing else ""
+    new = verdict.value if verdict else ""
+    if expected is not None and old not in (expected, new):
+        actor_then, at = _last_change(session, code, year, kind, VERDICT, old)
+        if not actor_then and existing is not None:
+            actor_then, at = existing.set_by, existing.set_at
+        item = StaleField(code, _place(indicator), VERDICT, FIELD_LABELS[VERDICT], expected, old, actor_then, at)
+        raise StaleValue([item])
+    if old == new and (existing is None or existing.reason == why):
         return Change(code, VERDICT, old, new)
+    if existing is not None and verdict is None:
+        session.delete(existing)
+    elif existing is None and verdict is not None:
+        session.add(OverrideRow(indicator_id=indicator.id, period_id=period.id, verdict=new, reason=why, set_by=actor))
+    elif existing is not None and verdict is not None:
+        existing.verdict, existing.reason, existing.set_by, existing.set_at = new, why, actor, utcnow()
+    audit.record(
+        session,
+        actor=actor,
+        action="điều chỉnh đánh giá" if verdict else "bỏ điều chỉnh đánh giá",
+        indicator_code=code,
+        year=year,
+        period=kind.value,
+        field=VERDICT,
+        old=old,
+        new=new,
+        reason=why,
+        source=source,
+    )
+    return Change(code, VERDICT, old, new)

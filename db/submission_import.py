@@ -41,7 +41,7 @@ from db.roles import require_synthesis
 from db.tables import ensure_period
 
 Progress = Callable[[int, int], None]
-_FIGURE_COLUMNS = ("text", "note", "updated_by", "updated_at", "source")
+_FIGURE_COLUMNS = ("text", "note", "reported_verdict", "updated_by", "updated_at", "source")
 
 
 class ImportStatus(StrEnum):

@@ -118,3 +118,41 @@ def test_set_value_without_a_year_enters_the_year_being_estimated(tmp_path: Path
     result = run("set-value", "A.2", "3080", "--db", str(db))
     assert result.returncode == 0, result.stderr
     assert "A.2 năm 2020: giá trị «3.050» → «3.080»" in result.stdout
+
+
+def test_demo_completes_a_demo_the_first_release_left_without_its_override(tmp_path: Path) -> None:
+    """The first release stored D 5's override after the tables, in a second transaction a kill could stop (49/59).
+
+    ``demo`` adds the override and nothing else: no figure of the file changes.
+    """
+    from bkdesk.demo import demo_data
+    from db.demo import DEMO_SOURCE
+    from db.schema import open_database
+    from db.table_store import store_table, upsert_departments
+    from tests.fixtures.commands import dump
+
+    path = tmp_path / "nua-chung.sqlite"
+    db = open_database(path)
+    data = demo_data()
+    with db.begin() as session:  # the first release's first transaction, and no second one
+        upsert_departments(session, list(data.departments))
+        for table in data.tables:
+            store_table(session, table, actor="kiểm thử", source=DEMO_SOURCE)
+    db.dispose()
+    assert "Đạt và vượt 49/59 chỉ tiêu" in run("evaluate", "--year", "2020", "--db", str(path)).stdout
+    before = set(dump(path))
+
+    result = run("demo", "--db", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"Đã nạp số liệu mẫu Bắc Kạn 2020 vào {path}: 0 chỉ tiêu mới, 0 giá trị thay đổi.",
+        "Điều chỉnh đánh giá D.5: «» → «Đạt»",
+    ]
+    assert (
+        "Đạt và vượt 50/59 chỉ tiêu; 09/59 chỉ tiêu chưa đạt."
+        in run("evaluate", "--year", "2020", "--db", str(path)).stdout
+    )
+    after = set(dump(path))
+    assert before - after == set()
+    added = sorted(line.split(" VALUES")[0] for line in after - before)
+    assert added == ['INSERT INTO "audit_log"', 'INSERT INTO "verdict_overrides"']

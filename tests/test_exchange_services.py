@@ -95,6 +95,8 @@ def test_a_submission_is_merged_with_provenance_and_audit(kt: Database, demo_db:
     assert (outcome.department, outcome.sequence, outcome.values_changed, outcome.conflicts) == ("KT", 1, 2, 0)
     assert estimate(demo_db, "A.2") == ("3.100", "ước lại theo tháng 11")
     assert estimate(demo_db, "A.3") == ("", "")  # cleared at the phòng, cleared here
+    # The table's printed verdict was for the old figure: dropped, in the database as in the audit.
+    assert next(r for r in load_rows(demo_db, YEAR) if r.indicator.code == "A.2").reported_verdict is None
     with demo_db.read() as session:
         value = session.scalar(select(ValueRow).join(IndicatorRow).where(IndicatorRow.code == "A.2"))
         assert value is not None and "kt-1.json" in value.source and "số thứ tự 1" in value.source
