@@ -75,6 +75,8 @@ def upgrade(db: Database) -> None:
             db.refuse_writes()
         return
     if version == SCHEMA_VERSION:
+        if db.path is not None:
+            schema_version(db)  # read once through the engine: its pragmas (WAL first of all) reach the file now
         return
     if version is None:
         _create(db)
