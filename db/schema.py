@@ -84,8 +84,9 @@ def upgrade(db: Database) -> None:
     if db.path is not None and db.path.exists():
         backup_file(db.path, version)
     started = time.perf_counter()
-    _migrate(db, version)
-    log.info("%s: schema %d upgraded to %d in %.2f s", db.label, version, SCHEMA_VERSION, time.perf_counter() - started)
+    if _migrate(db, version):
+        took = time.perf_counter() - started
+        log.info("%s: schema %d upgraded to %d in %.2f s", db.label, version, SCHEMA_VERSION, took)
     if db.path is not None:
         # Now, and only now, the engine's pragmas reach the file (WAL first of all). A
         # commit that sits in the WAL is copied into the file, so that readers of the header
@@ -117,13 +118,13 @@ def _create(db: Database) -> None:
                 connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
-def _migrate(db: Database, version: int) -> None:
+def _migrate(db: Database, version: int) -> bool:
     """Every revision after ``version`` in one ``BEGIN IMMEDIATE`` transaction, with foreign keys off.
 
     SQLite ignores ``PRAGMA foreign_keys`` inside a transaction, so it is switched off
     before ``BEGIN`` (a batch operation drops and renames tables that others refer to)
     and back on after; ``PRAGMA foreign_key_check`` before the commit makes sure the
-    steps broke no reference that held before them.
+    steps broke no reference that held before them. ``False``: another bkdesk upgraded it first.
     """
     from db import migrations
 
@@ -137,6 +138,13 @@ def _migrate(db: Database, version: int) -> None:
                 _pragma(driver, "foreign_keys = OFF")
             try:
                 with connection.begin():
+                    # Read again under the write lock: another bkdesk may have upgraded the file meanwhile.
+                    found = connection.exec_driver_sql("SELECT value FROM meta WHERE key = 'schema_version'").scalar()
+                    version = int(found) if found is not None else version
+                    if version > SCHEMA_VERSION:
+                        raise StoreError(newer_schema_message(db.label, version))
+                    if version == SCHEMA_VERSION:
+                        return False
                     broken_before = _broken_references(connection) if sqlite else set()
                     migrations.upgrade(connection, version, SCHEMA_VERSION)
                     if sqlite:
@@ -149,6 +157,7 @@ def _migrate(db: Database, version: int) -> None:
     finally:
         if engine is not db.engine:
             engine.dispose()
+    return True
 
 
 def _pragma(driver_connection: object, setting: str) -> None:

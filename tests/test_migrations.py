@@ -492,6 +492,30 @@ def test_a_step_that_breaks_a_reference_is_rolled_back(
     assert sha256(copy) == before
 
 
+def test_two_bkdesk_upgrading_one_file_at_once_upgrade_it_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import db.schema as schema
+
+    copy = as_the_app_left_it(1, tmp_path)
+    backed_up = schema.backup_file
+
+    def another_bkdesk_first(path: Path, version: int) -> Path:
+        # This one has read version 1 and made its copy; the other one upgrades the file meanwhile.
+        made = backed_up(path, version)
+        script = f"from db.schema import open_database; open_database({str(path)!r}).dispose()"
+        subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, capture_output=True)
+        return made
+
+    monkeypatch.setattr(schema, "backup_file", another_bkdesk_first)
+    db = open_database(copy)
+    try:
+        assert schema_version(db) == SCHEMA_VERSION
+        assert evaluate(db, 2020).row("A.8").estimate.text == "21.300"
+    finally:
+        db.dispose()
+    assert table_rows(copy)["alembic_version"] == [{"version_num": migrations.revision_of(SCHEMA_VERSION)}]
+    assert schema_differences(copy) == []
+
+
 # ---- read-only media, and what start-up loads ------------------------------------------------------
 
 
