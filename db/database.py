@@ -254,6 +254,24 @@ def make_engine(url: str, file: Path | None = None, access: Access = Access.READ
     return engine
 
 
+def upgrade_engine(file: Path) -> Engine:
+    """An engine on ``file`` for its schema upgrade alone: one connection, and none of the pragmas above.
+
+    An older file keeps its journal mode (no switch to WAL) and its header until the
+    upgrade has committed (:func:`db.schema.upgrade`); a failed upgrade leaves it as it was.
+    """
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    def creator() -> sqlite3.Connection:
+        return open_sqlite(file, Access.READ_WRITE, check_same_thread=False)
+
+    engine = create_engine("sqlite://", creator=creator, poolclass=NullPool)
+    install_transaction_control(engine)
+    _translate_errors(engine, str(file))
+    return engine
+
+
 def _file_engine_options(file: Path | None, access: Access) -> dict[str, Any]:
     if file is None:
         return {}

@@ -28,11 +28,12 @@ from cli.parser import main
 from db.database import Access, open_sqlite
 from db.entry import set_value
 from db.errors import DAMAGED, FULL, LOCKED, MISSING, READ_ONLY, DatabaseProblem, database_problem
+from db.file_format import SCHEMA_VERSION
 from db.schema import open_database
 from db.tables import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests" / "fixtures" / "db" / "schema_v2.sqlite"
+FIXTURE = ROOT / "tests" / "fixtures" / "db" / f"schema_v{SCHEMA_VERSION}.sqlite"  # a file of this schema
 # What a user must never see: SQLite's or SQLAlchemy's English, SQL, a URL.
 ENGLISH = re.compile(
     r"\b(database|disk|image|malformed|locked|readonly|attempt|unable|error|sqlite3?|select|insert|update|"
@@ -357,16 +358,16 @@ def test_a_file_bkdesk_may_not_write_opens_for_reading(
     assert {p.name: p.read_bytes() for p in path.parent.iterdir()} == before
 
 
-def test_a_read_only_file_of_the_first_schema_reads_without_its_upgrade(
+def test_a_read_only_file_of_the_first_schema_is_refused_untouched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Its exchange tables are read only once upgraded (db.file_format.OLDEST_READABLE_VERSION).
     path = tmp_path / "2019.sqlite"
     shutil.copy(FIXTURE.with_name("schema_v1.sqlite"), path)
     before = path.read_bytes()
     monkeypatch.setattr(database, "is_writable", lambda _file: False)
-    db = open_database(path)
-    try:
-        assert evaluate(db, 2020).row("A.8").estimate.text == "21.300"
-    finally:
-        db.dispose()
+    with pytest.raises(DatabaseProblem) as refused:
+        open_database(path)
+    assert refused.value.kind == READ_ONLY and "cần nâng cấp (lược đồ 1)" in refused.value.message
+    assert_one_vietnamese_line(refused.value.message)
     assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["2019.sqlite"]

@@ -80,7 +80,7 @@ def test_a_phong_database_and_the_conflicts_it_leaves_read_the_same(demo_db: Dat
         phong.db.dispose()
 
 
-@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("schema_v*.sqlite")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("*_v*.sqlite")), ids=lambda p: p.stem)
 def test_the_schema_fixture_of_this_version_reads_the_same(fixture: Path, tmp_path: Path) -> None:
     copy = tmp_path / "bkdesk.sqlite"
     shutil.copy(fixture, copy)

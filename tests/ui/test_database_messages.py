@@ -11,12 +11,13 @@ from pytestqt.qtbot import QtBot
 
 import db.database as database
 from db.database import open_sqlite
+from db.file_format import SCHEMA_VERSION
 from db.schema import open_database
 from tests.ui.test_startup import Started
 from ui.main_window import READ_ONLY_LABEL
 from ui.session import AppOptions
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "db" / "schema_v2.sqlite"
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "db" / f"schema_v{SCHEMA_VERSION}.sqlite"
 
 
 def bkdesk_file(folder: Path) -> Path:
