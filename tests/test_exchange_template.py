@@ -116,7 +116,10 @@ def test_an_edited_locked_cell_is_named_and_refused(template: bytes, cells: dict
 def test_a_formula_in_an_editable_cell_is_refused(template: bytes) -> None:
     with pytest.raises(FileRefused) as caught:
         read_template(edited(template, E4="=D4*0.95"))
-    assert "ô E4 chứa công thức" in caught.value.message
+    assert caught.value.message == (
+        "trang «Nhập số liệu», ô E4 (A.2 Tổng mức bán lẻ hàng hóa): ô có công thức «=D4*0.95»; "
+        "hãy dán giá trị (Paste Values)"
+    )
 
 
 def test_an_edited_hidden_record_fails_its_fingerprint(template: bytes) -> None:

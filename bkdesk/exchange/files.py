@@ -88,6 +88,13 @@ def checked_zip(data: bytes, limit: int | None = None) -> zipfile.ZipFile:
     to being huge); then each member is decompressed in chunks and counted, so one
     that declares less than it holds is stopped as soon as it passes its declaration.
     """
+    archive = open_zip(data, limit)
+    verify_zip(archive, limit)
+    return archive
+
+
+def open_zip(data: bytes, limit: int | None = None) -> zipfile.ZipFile:
+    """A zip whose declared sizes add up to at most ``limit`` bytes; nothing is decompressed yet."""
     limit = MAX_EXPANDED_BYTES if limit is None else limit
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -99,8 +106,14 @@ def checked_zip(data: bytes, limit: int | None = None) -> zipfile.ZipFile:
     declared = sum(member.file_size for member in members)
     if declared > limit:
         raise FileRefused(f"tệp nén khi giải nén quá lớn ({megabytes(declared)}; tối đa {megabytes(limit)})")
+    return archive
+
+
+def verify_zip(archive: zipfile.ZipFile, limit: int | None = None) -> None:
+    """Decompress every member in chunks, counting: damage or more data than declared is refused."""
+    limit = MAX_EXPANDED_BYTES if limit is None else limit
     total = 0
-    for member in members:
+    for member in archive.infolist():
         expanded = 0
         try:
             with archive.open(member) as stream:
@@ -115,4 +128,3 @@ def checked_zip(data: bytes, limit: int | None = None) -> zipfile.ZipFile:
             # A damaged stream (BadZipFile, zlib.error, EOFError), an unsupported compression
             # method or an encrypted member (RuntimeError): whatever the library calls it.
             raise FileRefused(f"tệp nén bị hỏng ({member.filename})") from exc
-    return archive
