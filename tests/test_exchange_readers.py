@@ -467,7 +467,7 @@ def test_a_template_inflating_to_300_megabytes_is_refused_before_anything_is_dec
     assert cli("import-submissions", template, "--accept-unsigned", "--db", office) == 1
     (line,) = lines_of(capsys.readouterr().out, template)
     assert line.startswith("kt-300MB.xlsx: bị từ chối — tệp nén khi giải nén quá lớn (300,")
-    assert line.endswith("; tối đa 100,0 MB)")
+    assert line.endswith("; tối đa 30,0 MB)")
     assert dump(office) == before
     assert sheet  # the real sheet was replaced, not added to
 

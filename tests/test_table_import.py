@@ -448,7 +448,7 @@ def test_every_bad_cell_is_listed_with_its_place_and_nothing_is_stored(tmp_path:
     before = dump(demo_db.path)  # type: ignore[arg-type]
     result = read(demo_db, path)
     assert [str(p) for p in result.problems] == [
-        'Dòng 5, cột E (Ước thực hiện 2020): "1.5": dấu chấm chỉ dùng để tách hàng nghìn; số thập phân viết 1,5',
+        'Dòng 5 (A.5), cột E (Ước thực hiện 2020): "1.5": dấu chấm chỉ dùng để tách hàng nghìn; số thập phân viết 1,5',
         'Dòng 6, cột D (Kế hoạch 2020): "12a": có chữ "a" trong số; chỉ dùng chữ số, dấu chấm tách hàng nghìn '
         "và dấu phẩy thập phân",
         'Dòng 6, cột E (Ước thực hiện 2020): "45O": có chữ "O" trong số (chữ O thay cho số 0?); chỉ dùng chữ số, '
@@ -458,8 +458,8 @@ def test_every_bad_cell_is_listed_with_its_place_and_nothing_is_stored(tmp_path:
         'Dòng 7, cột E (Ước thực hiện 2020): ">": thiếu số sau ">"; ví dụ viết >50',
         'Dòng 8, cột D (Kế hoạch 2020): "33-": khoảng giá trị thiếu số cuối; ví dụ viết 33-34',
         'Dòng 8, cột E (Ước thực hiện 2020): "≥≥5": dấu so sánh bị lặp; chỉ viết một dấu, ví dụ ≥50',
-        "Dòng 9, cột D (Kế hoạch 2020): ô có công thức «=D7+1»; hãy dán giá trị (Paste Values)",
-        "Dòng 9, cột E (Ước thực hiện 2020): ô báo lỗi Excel #DIV/0!; hãy sửa hoặc xóa ô này",
+        "Dòng 9 (A.8), cột D (Kế hoạch 2020): ô có công thức «=D7+1»; hãy dán giá trị (Paste Values)",
+        "Dòng 9 (A.8), cột E (Ước thực hiện 2020): ô báo lỗi Excel #DIV/0!; hãy sửa hoặc xóa ô này",
         "Dòng 10, cột D (Kế hoạch 2020): ô chứa ngày tháng 02/01/2020, không phải số; hãy định dạng ô là Số (Number) "
         "hoặc Văn bản (Text) rồi nhập lại",
         "Dòng 10, cột E (Ước thực hiện 2020): số quá lớn: phần nguyên tối đa 15 chữ số",

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_EXPANDED_BYTES = 100 * 1024 * 1024
+# A filled template is a few megabytes at most; whatever it expands to, a reader may hold in memory at once.
+MAX_EXPANDED_BYTES = 30 * 1024 * 1024
 MAX_ZIP_MEMBERS = 2000
 _CHUNK = 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"

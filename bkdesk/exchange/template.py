@@ -26,8 +26,6 @@ from typing import Any
 
 from bkdesk.catalogue import Department, PeriodKind
 from bkdesk.entry import MAX_FIGURE_LENGTH, MAX_NOTE_LENGTH
-from bkdesk.exchange import cells
-from bkdesk.exchange.cells import CellError
 from bkdesk.exchange.documents import canonical_bytes, iso
 from bkdesk.exchange.files import FileRefused, open_zip, verify_zip
 from bkdesk.exchange.merge import Figure
@@ -292,8 +290,9 @@ def _load(data: bytes) -> Any:
     if "xl/workbook.xml" not in archive.namelist():
         raise FileRefused(f"tệp nén này không phải {WHAT} (.xlsx)")
     try:
-        # Before anything is loaded or even decompressed in full: a sheet of a million rows stops here.
-        check_sheet_sizes(archive)
+        # Before anything is loaded or even decompressed in full: a sheet of a million rows stops here,
+        # and so does anything written right of the record's last column, which no template has.
+        check_sheet_sizes(archive, max_columns=len(ROW_KEYS))
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise FileRefused("tệp nén bị hỏng hoặc bị cắt cụt") from exc
     verify_zip(archive)
@@ -366,6 +365,9 @@ def _rows(records: list[list[str]]) -> tuple[TemplateRow, ...]:
 
 def _typed(cell: Any, row: TemplateRow, what: str) -> str:
     """What the phòng typed into an input cell; anything but a figure or words is refused naming the cell."""
+    from bkdesk.exchange import cells
+    from bkdesk.exchange.cells import CellError
+
     try:
         return cells.typed_figure(cell) if what == "value" else cells.typed_note(cell)
     except CellError as exc:

@@ -9,8 +9,8 @@ kilobytes at a time, nothing kept): a sheet past :data:`MAX_ROWS` rows or
 :data:`MAX_COLUMNS` columns is refused before the workbook is loaded, whatever its
 declared size says, and the stream stops at the first row past the limit.
 
-openpyxl is imported only when a workbook is loaded, so the submission reader can use
-the checks here without paying for it on every JSON file.
+openpyxl and the XML parser are imported only when a workbook is read, so the
+submission reader can use the checks here without paying for them on every JSON file.
 """
 
 from __future__ import annotations
@@ -24,12 +24,13 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 from bkdesk.exchange.files import FileRefused
 from bkdesk.numbers import format_number
 
 if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
     from openpyxl.workbook.workbook import Workbook
 
 # A real appendix is a few hundred kilobytes of XML; 200 MB is far beyond any table
@@ -53,6 +54,9 @@ _CELL_REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})?\$?([0-9]{1,7})?")
 # Excel's last column (XFD); a row with more cells than this is not a spreadsheet's.
 _EXCEL_COLUMNS = 16_384
 _MAX_DEPTH = 64
+_SPARE_STRINGS = 1_000
+_STRINGS_TYPE = "/sharedStrings"
+_STRINGS_CONTENT = "spreadsheetml.sharedStrings+xml"
 _SAVE_AS_XLSX = "hãy lưu lại thành .xlsx (Excel Workbook) rồi gửi lại"
 
 
@@ -118,9 +122,15 @@ def check_sheet_sizes(archive: zipfile.ZipFile, *, max_rows: int = MAX_ROWS, max
     is believed when it is too big, never when it is small. A column counts only for a
     cell that holds something: LibreOffice writes empty formatted cells out to its
     1,024th column when a whole row is formatted, and a person cannot see those.
+
+    The table of shared strings is loaded whole by any reader, so it may hold no more
+    strings than the sheets' cells use (and a little spare): a few megabytes of a
+    repeated string inflate to millions of them.
     """
-    for title, part in _sheet_parts(archive):
-        _check_sheet(archive, part, title, max_rows, max_columns)
+    sheets, string_tables = _parts(archive)
+    string_cells = sum(_check_sheet(archive, part, title, max_rows, max_columns) for title, part in sheets)
+    for part in string_tables:
+        _check_strings(archive, part, string_cells + _SPARE_STRINGS)
 
 
 def open_workbook(
@@ -216,6 +226,8 @@ def _stream(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[str, Element]
     An element is dropped from its parent once the caller has seen its end, so memory
     holds only the open elements, however long the part.
     """
+    from xml.etree.ElementTree import Element, XMLPullParser
+
     parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
     open_elements: list[Element] = []
 
@@ -242,17 +254,28 @@ def _stream(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[str, Element]
     yield from events()
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """(title, part) of every worksheet: those the workbook names, and any other part where sheets live."""
+def _parts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], list[str]]:
+    """(title, part) of every worksheet, and every table of shared strings, wherever a reader could find them."""
     names = set(archive.namelist())
     targets: dict[str, str] = {}
+    strings: set[str] = set()
     if "xl/_rels/workbook.xml.rels" in names:
         for event, element in _safe_stream(archive, "xl/_rels/workbook.xml.rels"):
             if event == "start" and _local(element.tag) == "Relationship":
                 kind, target, key = element.get("Type", ""), element.get("Target", ""), element.get("Id", "")
+                path = posixpath.normpath(
+                    target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+                )
                 if kind.endswith(_SHEET_TYPE) and target:
-                    path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-                    targets[key] = posixpath.normpath(path)
+                    targets[key] = path
+                elif kind.endswith(_STRINGS_TYPE) and target:
+                    strings.add(path)
+    if "[Content_Types].xml" in names:
+        # openpyxl finds the shared strings by their content type, not by the workbook's relationships.
+        for event, element in _safe_stream(archive, "[Content_Types].xml"):
+            if event == "start" and element.get("ContentType", "").endswith(_STRINGS_CONTENT):
+                strings.add(posixpath.normpath(element.get("PartName", "").lstrip("/")))
+    strings.add("xl/sharedStrings.xml")
     parts: dict[str, str] = {}
     for event, element in _safe_stream(archive, "xl/workbook.xml"):
         if event == "start" and _local(element.tag) == "sheet":
@@ -262,18 +285,34 @@ def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     for name in sorted(names):
         if name.startswith("xl/worksheets/") and name.endswith(".xml") and name.count("/") == 2:
             parts.setdefault(name, posixpath.basename(name))
-    return [(title, part) for part, title in parts.items()]
+    return [(title, part) for part, title in parts.items()], sorted(strings & names)
+
+
+def _check_strings(archive: zipfile.ZipFile, part: str, allowed: int) -> None:
+    count = 0
+    for event, element in _safe_stream(archive, part):
+        if event == "start" and _local(element.tag) == "si":
+            count += 1
+            if count > allowed:
+                raise FileRefused(
+                    f"sổ làm việc chứa hơn {format_number(allowed)} chuỗi chữ mà các trang không dùng đến (tệp bị "
+                    "hỏng hoặc do một chương trình lạ tạo ra); hãy mở bằng Excel, lưu lại rồi gửi lại"
+                )
 
 
 def _safe_stream(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[str, Element]]:
     """Events of a part the workbook must have; a damaged one is refused by name."""
+    from xml.etree.ElementTree import ParseError
+
     try:
         yield from _stream(archive, part)
     except ParseError as exc:
         raise FileRefused(f"phần {part} của sổ làm việc bị hỏng (XML sai ở dòng {exc.position[0]})") from exc
 
 
-def _check_sheet(archive: zipfile.ZipFile, part: str, title: str, max_rows: int, max_columns: int) -> None:
+def _check_sheet(archive: zipfile.ZipFile, part: str, title: str, max_rows: int, max_columns: int) -> int:
+    """Refuse a sheet too long or too wide; the number of its cells that use a shared string."""
+
     def too_long(row: int) -> FileRefused:
         return FileRefused(
             f"trang «{title}» dài đến dòng {format_number(row)}, quá giới hạn {format_number(max_rows)} dòng "
@@ -286,7 +325,9 @@ def _check_sheet(archive: zipfile.ZipFile, part: str, title: str, max_rows: int,
             f"{format_number(max_columns)} cột của một biểu; hãy xóa các cột thừa, lưu lại rồi gửi lại"
         )
 
-    row = rows = column = cells = 0
+    from xml.etree.ElementTree import ParseError
+
+    row = rows = column = cells = strings = 0
     holds = False
     try:
         for event, element in _stream(archive, part):
@@ -294,6 +335,7 @@ def _check_sheet(archive: zipfile.ZipFile, part: str, title: str, max_rows: int,
             if event == "start":
                 if tag == "c":
                     cells += 1
+                    strings += element.get("t") == "s"
                     cell_column, cell_row = _reference(element.get("r", ""))
                     column = cell_column or column + 1
                     holds = False
@@ -317,12 +359,13 @@ def _check_sheet(archive: zipfile.ZipFile, part: str, title: str, max_rows: int,
             elif tag == "c" and holds and column > max_columns:
                 raise too_wide(column)
             elif tag == "sheetData":
-                return  # what follows (merged cells, print settings) holds no cell
+                break  # what follows (merged cells, print settings) holds no cell
     except ParseError as exc:
         raise FileRefused(
             f"trang «{title}» bị hỏng (XML sai ở dòng {exc.position[0]} của {part}); hãy mở bằng Excel, lưu lại "
             "rồi gửi lại"
         ) from exc
+    return strings
 
 
 def _reference(text: str) -> tuple[int, int]:
