@@ -18,7 +18,7 @@ from bkdesk.exchange.files import FileRefused, RawFile, decode_utf8
 from bkdesk.exchange.merge import Figure
 from bkdesk.exchange.submission import SignedSubmission, SubmittedValue, read_submission
 from bkdesk.exchange.template import FilledTemplate, read_template
-from bkdesk.exchange.workbook import archive_refusal, content_refusal
+from bkdesk.exchange.workbook import ZIP_ERRORS, archive_refusal, content_refusal
 
 log = logging.getLogger("bkdesk.exchange")
 
@@ -104,5 +104,5 @@ def _archive_refusal(file: RawFile) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(file.data)) as archive:
             return archive_refusal(file.name, archive)
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (*ZIP_ERRORS, ValueError, OSError):
         return None

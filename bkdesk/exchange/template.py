@@ -17,8 +17,6 @@ from __future__ import annotations
 import hashlib
 import io
 import math
-import zipfile
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,7 +28,7 @@ from bkdesk.exchange.documents import canonical_bytes, iso
 from bkdesk.exchange.files import FileRefused, open_zip, verify_zip
 from bkdesk.exchange.merge import Figure
 from bkdesk.exchange.submission import SubmittedValue
-from bkdesk.exchange.workbook import check_sheet_sizes
+from bkdesk.exchange.workbook import ZIP_ERRORS, check_sheet_sizes
 from bkdesk.numbers import format_number
 
 FORMAT = "bkdesk-template"
@@ -293,7 +291,7 @@ def _load(data: bytes) -> Any:
         # Before anything is loaded or even decompressed in full: a sheet of a million rows stops here,
         # and so does anything written right of the record's last column, which no template has.
         check_sheet_sizes(archive, max_columns=len(ROW_KEYS))
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         raise FileRefused("tệp nén bị hỏng hoặc bị cắt cụt") from exc
     verify_zip(archive)
     try:

@@ -58,6 +58,8 @@ _SPARE_STRINGS = 1_000
 _STRINGS_TYPE = "/sharedStrings"
 _STRINGS_CONTENT = "spreadsheetml.sharedStrings+xml"
 _SAVE_AS_XLSX = "hãy lưu lại thành .xlsx (Excel Workbook) rồi gửi lại"
+# What reading a damaged zip raises: a bad stream or CRC, a cut file, an encrypted member, an unknown method.
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError)
 
 
 class WorkbookError(ValueError):
@@ -187,7 +189,7 @@ def _check_archive(file: Path, max_part_bytes: int, max_total_bytes: int) -> Non
             check_sheet_sizes(archive)
     except FileRefused as exc:
         raise WorkbookError(f"Tệp {name}: {exc.message}") from exc
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         raise WorkbookError(f"Tệp {name} bị hỏng (không giải nén được): hãy mở bằng Excel và lưu lại") from exc
 
 
