@@ -90,7 +90,8 @@ def content_refusal(name: str, data: bytes, *, encrypted: bool | None = None) ->
                 "(Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hóa bằng mật khẩu: để trống), lưu lại rồi gửi lại"
             )
         return f"Tệp {name} là định dạng Excel 97–2003 (.xls): {_SAVE_AS_XLSX}"
-    if b"%PDF-" in data[:_PDF_SCAN_BYTES]:
+    head = data[:_PDF_SCAN_BYTES]
+    if b"%PDF-" in head and not head.lstrip().startswith(b"{"):  # a JSON file may quote anything
         return (
             f"Tệp {name} là tệp PDF (bản in của biểu), không phải bảng tính: bkdesk không đọc được số liệu từ PDF; "
             "hãy gửi tệp Excel (.xlsx) gốc"
