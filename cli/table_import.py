@@ -69,7 +69,7 @@ def run_import_table(args: argparse.Namespace) -> int:
         raise InvalidInput(f"Tệp {path.name}: {exc.message}") from exc
     if result.problems:
         count = len(result.problems)
-        lines = [f"Biểu {path.name} có {count} ô/dòng sai; chưa nhập gì vào cơ sở dữ liệu:"]
+        lines = [f"Biểu {path.name} (trang «{result.sheet}») có {count} ô/dòng sai; chưa nhập gì vào cơ sở dữ liệu:"]
         lines.extend(str(problem) for problem in result.problems)
         raise InvalidInput("\n".join(lines))
     before(db, BackupReason.IMPORT_TABLE)

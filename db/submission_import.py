@@ -14,6 +14,7 @@ conflict is recorded for a person to resolve and the local value stays.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from bkdesk.text import clean
 from db import audit
 from db.database import Database
 from db.entry import Prepared, refuse_locked, write_value
-from db.errors import StoreError
+from db.errors import StoreError, database_problem
 from db.exchange import SIGNED_CHANNEL, AgreedFigure, bases, figure_of, issues_of, last_sequence, save_bases
 from db.exchange_models import ConflictRow, ImportedSubmission, ValueProvenance
 from db.models import DepartmentRow, IndicatorRow, PeriodRow, TargetRow, ValueRow, utcnow
@@ -41,6 +42,7 @@ from db.roles import require_synthesis
 from db.tables import ensure_period
 
 Progress = Callable[[int, int], None]
+log = logging.getLogger("bkdesk.exchange")
 _FIGURE_COLUMNS = ("text", "note", "reported_verdict", "updated_by", "updated_at", "source")
 
 
@@ -107,6 +109,8 @@ def import_submissions(
             raws[index] = read_limited(path)
         except FileRefused as exc:
             settle(index, ImportOutcome(path.name, ImportStatus.REFUSED, exc.message))
+        except Exception as exc:  # one file's surprise never stops the batch
+            settle(index, ImportOutcome(path.name, ImportStatus.REFUSED, _unexpected(path.name, exc)))
     known = _known(db, {raw.sha256 for raw in raws.values()})
     parsed: list[tuple[int, Incoming]] = []
     for index, raw in raws.items():
@@ -131,10 +135,23 @@ def import_submissions(
                 outcome = _apply(session, incoming, actor=actor, accept_unsigned=accept_unsigned)
         except StoreError as exc:
             outcome = ImportOutcome(name, ImportStatus.REFUSED, exc.message, incoming.department.code)
+        except Exception as exc:  # rolled back; the next file is still taken
+            problem = database_problem(exc, db.label)
+            reason = problem.message if problem is not None else _unexpected(name, exc)
+            outcome = ImportOutcome(name, ImportStatus.REFUSED, reason, incoming.department.code)
         else:
             taken[incoming.file.sha256] = name
         settle(index, outcome)
     return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _unexpected(name: str, exc: Exception) -> str:
+    """A failure nobody foresaw, for the user; the traceback goes to the log file."""
+    log.error("importing %s failed", name, exc_info=exc)
+    return (
+        f"lỗi không mong đợi khi nhập tệp ({type(exc).__name__}; chi tiết đã ghi vào tệp nhật ký); "
+        "số liệu của tệp này không được ghi, các tệp khác vẫn được nhập"
+    )
 
 
 def _known(db: Database, hashes: set[str]) -> dict[str, str]:

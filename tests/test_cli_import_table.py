@@ -79,10 +79,10 @@ def test_bad_cells_are_all_listed_and_nothing_is_stored(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "Lỗi: Biểu sai.xlsx có 3 ô/dòng sai; chưa nhập gì vào cơ sở dữ liệu:",
-        'Dòng 13, cột E (Uớc thực hiện 2020): "1.5": dấu chấm chỉ dùng để tách hàng nghìn; số thập phân viết 1,5',
-        "Dòng 14, cột D (Nhiệm vụ 2020): ô có công thức; hãy dán giá trị (Paste Values)",
-        'Dòng 14, cột F (Đánh giá): "Tốt": đánh giá phải là Vượt, Đạt hoặc Không đạt (Chưa đạt)',
+        "Lỗi: Biểu sai.xlsx (trang «Biểu») có 3 ô/dòng sai; chưa nhập gì vào cơ sở dữ liệu:",
+        'Dòng 13 (A.8), cột E (Uớc thực hiện 2020): "1.5": dấu chấm chỉ dùng để tách hàng nghìn; số thập phân viết 1,5',
+        "Dòng 14 (A.8.a), cột D (Nhiệm vụ 2020): ô có công thức «=D13-1»; hãy dán giá trị (Paste Values)",
+        'Dòng 14 (A.8.a), cột F (Đánh giá): "Tốt": đánh giá phải là Vượt, Đạt hoặc Không đạt (Chưa đạt)',
     ]
     assert dump(db) == before
 

@@ -116,7 +116,10 @@ def test_an_edited_locked_cell_is_named_and_refused(template: bytes, cells: dict
 def test_a_formula_in_an_editable_cell_is_refused(template: bytes) -> None:
     with pytest.raises(FileRefused) as caught:
         read_template(edited(template, E4="=D4*0.95"))
-    assert "ô E4 chứa công thức" in caught.value.message
+    assert caught.value.message == (
+        "trang «Nhập số liệu», ô E4 (A.2 Tổng mức bán lẻ hàng hóa): ô có công thức «=D4*0.95»; "
+        "hãy dán giá trị (Paste Values)"
+    )
 
 
 def test_an_edited_hidden_record_fails_its_fingerprint(template: bytes) -> None:
@@ -139,3 +142,54 @@ def test_a_workbook_not_made_by_bkdesk_is_refused() -> None:
     with pytest.raises(FileRefused) as caught:
         read_template(buffer.getvalue())
     assert "không phải biểu mẫu Excel do bkdesk tạo" in caught.value.message
+
+
+def formatted(data: bytes, **cells: tuple[object, str]) -> bytes:
+    """The template after a spreadsheet stored what was typed as a value with a number format (0.953, ``0.0%``)."""
+    workbook = load_workbook(io.BytesIO(data))
+    sheet = workbook[SHEET]
+    for coordinate, (value, number_format) in cells.items():
+        sheet[coordinate] = value
+        sheet[coordinate].number_format = number_format
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_percent_typed_into_a_cell_is_read_as_the_percent_the_sheet_shows(template: bytes) -> None:
+    # Typing 95,3% makes Excel and LibreOffice store 0.953 with a percent format; 0.953 × 100 in floating
+    # point is 95.30000000000001, and 0.07 × 100 is 7.000000000000001: neither may reach the table.
+    data = formatted(template, E4=(0.953, "0.0%"), E5=(0.07, "0%"), E6=(1.4455, "0.00%;[Red]\\-0.00%"))
+    assert [v.value for v in read_template(data).values] == ["95,3", "7", "144,55"]
+    quoted = formatted(template, E4=(95.3, '0.0"%"'), E5=(21300, "#,##0"), E6=(0.5, "General"))
+    assert [v.value for v in read_template(quoted).values] == ["95,3", "21.300", "0,5"]
+
+
+@pytest.mark.parametrize(
+    ("value", "holds"),
+    [
+        (datetime(2020, 3, 1), "ô chứa ngày tháng 01/03/2020, không phải số liệu"),
+        ("=D5*0.9", "ô có công thức «=D5*0.9»; hãy dán giá trị (Paste Values)"),
+        (True, "ô chứa giá trị đúng/sai (TRUE), không phải số hay chữ"),
+        *[
+            (error, f"ô báo lỗi Excel {error}; hãy sửa hoặc xóa ô này")
+            for error in ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!")
+        ],
+    ],
+)
+def test_an_input_cell_holding_no_figure_is_refused_naming_the_sheet_cell_and_row(
+    template: bytes, value: object, holds: str
+) -> None:
+    with pytest.raises(FileRefused) as caught:
+        read_template(edited(template, E5=value))
+    assert caught.value.message.startswith(f"trang «Nhập số liệu», ô E5 (A.8 Đàn lợn): {holds}")
+
+
+def test_a_note_refuses_an_excel_error_but_keeps_a_date_as_written(template: bytes) -> None:
+    with pytest.raises(FileRefused) as caught:
+        read_template(edited(template, F5="#N/A"))
+    assert (
+        caught.value.message == "trang «Nhập số liệu», ô F5 (A.8 Đàn lợn): ô báo lỗi Excel #N/A; hãy sửa hoặc xóa ô này"
+    )
+    dated = read_template(edited(template, F5=datetime(2020, 11, 30)))
+    assert [v.note for v in dated.values] == ["", "30/11/2020", ""]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import sqlite3
 from decimal import Decimal
 from pathlib import Path
@@ -379,10 +380,14 @@ def test_excel_numbers_become_vietnamese_text(value: float, number_format: str, 
         (FakeCell(float("nan")), "không hữu hạn"),
         (FakeCell(float("inf")), "không hữu hạn"),
         (FakeCell(1e20), "số quá lớn"),
-        (FakeCell(datetime.datetime(2020, 12, 1)), "ngày tháng"),
-        (FakeCell("=SUM(D5:D9)", data_type="f"), "công thức"),
-        (FakeCell("#DIV/0!", data_type="e"), "#DIV/0!"),
-        (FakeCell(True, data_type="b"), "TRUE/FALSE"),
+        (FakeCell(datetime.datetime(2020, 12, 1)), "ngày tháng 01/12/2020"),
+        (FakeCell("=SUM(D5:D9)", data_type="f"), "công thức «=SUM\\(D5:D9\\)»"),
+        *[
+            (FakeCell(error, data_type="e"), f"báo lỗi Excel {re.escape(error)};")
+            for error in ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!")
+        ],
+        (FakeCell(True, data_type="b"), "đúng/sai \\(TRUE\\)"),
+        (FakeCell(False, data_type="b"), "đúng/sai \\(FALSE\\)"),
         (FakeCell("NaN"), "hữu hạn"),
     ],
 )
@@ -443,7 +448,7 @@ def test_every_bad_cell_is_listed_with_its_place_and_nothing_is_stored(tmp_path:
     before = dump(demo_db.path)  # type: ignore[arg-type]
     result = read(demo_db, path)
     assert [str(p) for p in result.problems] == [
-        'Dòng 5, cột E (Ước thực hiện 2020): "1.5": dấu chấm chỉ dùng để tách hàng nghìn; số thập phân viết 1,5',
+        'Dòng 5 (A.5), cột E (Ước thực hiện 2020): "1.5": dấu chấm chỉ dùng để tách hàng nghìn; số thập phân viết 1,5',
         'Dòng 6, cột D (Kế hoạch 2020): "12a": có chữ "a" trong số; chỉ dùng chữ số, dấu chấm tách hàng nghìn '
         "và dấu phẩy thập phân",
         'Dòng 6, cột E (Ước thực hiện 2020): "45O": có chữ "O" trong số (chữ O thay cho số 0?); chỉ dùng chữ số, '
@@ -453,9 +458,9 @@ def test_every_bad_cell_is_listed_with_its_place_and_nothing_is_stored(tmp_path:
         'Dòng 7, cột E (Ước thực hiện 2020): ">": thiếu số sau ">"; ví dụ viết >50',
         'Dòng 8, cột D (Kế hoạch 2020): "33-": khoảng giá trị thiếu số cuối; ví dụ viết 33-34',
         'Dòng 8, cột E (Ước thực hiện 2020): "≥≥5": dấu so sánh bị lặp; chỉ viết một dấu, ví dụ ≥50',
-        "Dòng 9, cột D (Kế hoạch 2020): ô có công thức; hãy dán giá trị (Paste Values)",
-        "Dòng 9, cột E (Ước thực hiện 2020): ô báo lỗi Excel #DIV/0!; hãy sửa hoặc xóa ô này",
-        "Dòng 10, cột D (Kế hoạch 2020): ô chứa ngày tháng, không phải số; hãy định dạng ô là Số (Number) "
+        "Dòng 9 (A.8), cột D (Kế hoạch 2020): ô có công thức «=D7+1»; hãy dán giá trị (Paste Values)",
+        "Dòng 9 (A.8), cột E (Ước thực hiện 2020): ô báo lỗi Excel #DIV/0!; hãy sửa hoặc xóa ô này",
+        "Dòng 10, cột D (Kế hoạch 2020): ô chứa ngày tháng 02/01/2020, không phải số; hãy định dạng ô là Số (Number) "
         "hoặc Văn bản (Text) rồi nhập lại",
         "Dòng 10, cột E (Ước thực hiện 2020): số quá lớn: phần nguyên tối đa 15 chữ số",
         "Dòng 11, cột G (Ghi chú): ghi chú bắt đầu bằng «=» như một công thức bảng tính; bkdesk chỉ lưu số liệu "
@@ -641,8 +646,11 @@ def test_files_that_cannot_be_read_are_refused_with_a_reason(tmp_path: Path, db:
         read(db, locked)
     old = tmp_path / "cu.xls"
     old.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 512)
-    with pytest.raises(WorkbookError, match=r"Excel 97-2003 \(.xls\)"):
+    with pytest.raises(WorkbookError) as caught:
         read(db, old)
+    assert caught.value.message == (
+        "Tệp cu.xls là định dạng Excel 97–2003 (.xls): hãy lưu lại thành .xlsx (Excel Workbook) rồi gửi lại"
+    )
     good = seed_workbook(tmp_path / "tot.xlsx").read_bytes()
     cut = tmp_path / "cut.xlsx"
     cut.write_bytes(good[: len(good) // 2])

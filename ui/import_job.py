@@ -76,7 +76,7 @@ def distinct_files(paths: Sequence[Path]) -> list[Path]:
 
 def scan_task(paths: Sequence[Path]) -> Callable[[Job], list[Scanned]]:
     def task(job: Job) -> list[Scanned]:
-        from bkdesk.exchange.files import FileRefused, read_limited
+        from bkdesk.exchange.files import read_limited
         from bkdesk.exchange.incoming import parse_incoming
 
         found = []
@@ -84,7 +84,7 @@ def scan_task(paths: Sequence[Path]) -> Callable[[Job], list[Scanned]]:
             job.status(f"Đang đọc tệp {index + 1}/{len(paths)}: {path.name}")
             try:
                 incoming = parse_incoming(read_limited(path))
-            except FileRefused:
+            except Exception:  # unreadable, whatever the reason: the import refuses it and says why
                 found.append(Scanned(index, path))
             else:
                 found.append(

@@ -59,15 +59,32 @@ def is_blank(cell: ExcelCell | None) -> bool:
 
 def _refuse_non_values(cell: ExcelCell) -> None:
     if cell.data_type == "f":
-        raise CellError("ô có công thức; hãy dán giá trị (Paste Values)")
+        raise CellError(f"ô có công thức «{_shortened(cell.value)}»; hãy dán giá trị (Paste Values)")
     if cell.data_type == "e":
-        raise CellError(f"ô báo lỗi Excel {cell.value}; hãy sửa hoặc xóa ô này")
+        raise CellError(f"ô báo lỗi Excel {_shortened(cell.value)}; hãy sửa hoặc xóa ô này")
     if isinstance(cell.value, bool):
-        raise CellError("ô chứa giá trị đúng/sai (TRUE/FALSE), không phải số hay chữ")
+        shown = "TRUE" if cell.value else "FALSE"
+        raise CellError(f"ô chứa giá trị đúng/sai ({shown}), không phải số hay chữ")
+
+
+def _shortened(value: object, limit: int = 60) -> str:
+    text = clean(str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _is_date(value: object) -> bool:
     return isinstance(value, (datetime, date, time, timedelta))
+
+
+def _date_shown(value: object) -> str:
+    """A date or time as the sheet shows it to a Vietnamese reader (dd/mm/yyyy)."""
+    if isinstance(value, datetime) and value.time() != time():
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, (datetime, date)):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return str(value)
 
 
 def is_percent_format(number_format: str) -> bool:
@@ -113,13 +130,46 @@ def figure(cell: ExcelCell | None) -> str | None:
     _refuse_non_values(cell)
     if _is_date(cell.value):
         raise CellError(
-            "ô chứa ngày tháng, không phải số; hãy định dạng ô là Số (Number) hoặc Văn bản (Text) rồi nhập lại"
+            f"ô chứa ngày tháng {_date_shown(cell.value)}, không phải số; hãy định dạng ô là Số (Number) hoặc "
+            "Văn bản (Text) rồi nhập lại"
         )
     try:
         text = check_value(_as_text(cell))
     except EntryError as exc:
         raise CellError(exc.message) from exc
     return text or None
+
+
+def typed_figure(cell: ExcelCell | None) -> str:
+    """A figure typed into an input cell of a bkdesk template, as text not yet checked ("" when empty).
+
+    A number comes back as the person saw it (0.953 shown as ``95,3%`` → ``95,3``);
+    a formula, an Excel error, TRUE/FALSE or a date is refused: none is a figure typed.
+    """
+    if is_blank(cell):
+        return ""
+    assert cell is not None
+    _refuse_non_values(cell)
+    if _is_date(cell.value):
+        raise CellError(
+            f"ô chứa ngày tháng {_date_shown(cell.value)}, không phải số liệu (Excel tự đổi số vừa gõ thành ngày?); "
+            "hãy định dạng ô là Văn bản (Text) rồi nhập lại"
+        )
+    return _as_text(cell)
+
+
+def typed_note(cell: ExcelCell | None) -> str:
+    """A note typed into an input cell of a bkdesk template ("" when empty); a date in it is written dd/mm/yyyy."""
+    if is_blank(cell):
+        return ""
+    assert cell is not None
+    _refuse_non_values(cell)
+    value = cell.value
+    if isinstance(value, (datetime, date)):
+        return _date_shown(value)
+    if _is_date(value):
+        raise CellError(f"ô chứa giờ {_date_shown(value)}; hãy định dạng ô là Văn bản (Text) rồi nhập lại")
+    return _as_text(cell)
 
 
 def verdict(cell: ExcelCell | None) -> str | None:
@@ -144,7 +194,10 @@ def same_period(cell: ExcelCell | None) -> str | None:
     assert cell is not None
     _refuse_non_values(cell)
     if _is_date(cell.value):
-        raise CellError("ô chứa ngày tháng, không phải tỷ lệ %; hãy định dạng ô là Số (Number) rồi nhập lại")
+        raise CellError(
+            f"ô chứa ngày tháng {_date_shown(cell.value)}, không phải tỷ lệ %; "
+            "hãy định dạng ô là Số (Number) rồi nhập lại"
+        )
     try:
         text = check_value(_as_text(cell))
     except EntryError as exc:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_EXPANDED_BYTES = 100 * 1024 * 1024
+# A filled template is a few megabytes at most; whatever it expands to, a reader may hold in memory at once.
+MAX_EXPANDED_BYTES = 30 * 1024 * 1024
 MAX_ZIP_MEMBERS = 2000
 _CHUNK = 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
@@ -88,6 +89,13 @@ def checked_zip(data: bytes, limit: int | None = None) -> zipfile.ZipFile:
     to being huge); then each member is decompressed in chunks and counted, so one
     that declares less than it holds is stopped as soon as it passes its declaration.
     """
+    archive = open_zip(data, limit)
+    verify_zip(archive, limit)
+    return archive
+
+
+def open_zip(data: bytes, limit: int | None = None) -> zipfile.ZipFile:
+    """A zip whose declared sizes add up to at most ``limit`` bytes; nothing is decompressed yet."""
     limit = MAX_EXPANDED_BYTES if limit is None else limit
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -99,8 +107,14 @@ def checked_zip(data: bytes, limit: int | None = None) -> zipfile.ZipFile:
     declared = sum(member.file_size for member in members)
     if declared > limit:
         raise FileRefused(f"tệp nén khi giải nén quá lớn ({megabytes(declared)}; tối đa {megabytes(limit)})")
+    return archive
+
+
+def verify_zip(archive: zipfile.ZipFile, limit: int | None = None) -> None:
+    """Decompress every member in chunks, counting: damage or more data than declared is refused."""
+    limit = MAX_EXPANDED_BYTES if limit is None else limit
     total = 0
-    for member in members:
+    for member in archive.infolist():
         expanded = 0
         try:
             with archive.open(member) as stream:
@@ -115,4 +129,3 @@ def checked_zip(data: bytes, limit: int | None = None) -> zipfile.ZipFile:
             # A damaged stream (BadZipFile, zlib.error, EOFError), an unsupported compression
             # method or an encrypted member (RuntimeError): whatever the library calls it.
             raise FileRefused(f"tệp nén bị hỏng ({member.filename})") from exc
-    return archive

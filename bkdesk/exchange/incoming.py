@@ -7,6 +7,9 @@ only the signature check (done against the key the database holds) and the
 
 from __future__ import annotations
 
+import io
+import logging
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +18,9 @@ from bkdesk.exchange.files import FileRefused, RawFile, decode_utf8
 from bkdesk.exchange.merge import Figure
 from bkdesk.exchange.submission import SignedSubmission, SubmittedValue, read_submission
 from bkdesk.exchange.template import FilledTemplate, read_template
+from bkdesk.exchange.workbook import ZIP_ERRORS, archive_refusal, content_refusal
+
+log = logging.getLogger("bkdesk.exchange")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +46,29 @@ class Incoming:
 
 
 def parse_incoming(file: RawFile) -> Incoming:
-    """Recognise and parse a file; :class:`FileRefused` for anything else or anything damaged."""
+    """Recognise and parse a file; :class:`FileRefused` for anything else, anything damaged, any reader failure.
+
+    A reader that fails in a way nobody foresaw (a library's own exception on a damaged
+    sheet) still refuses only this file: the details go to the log file, the user gets
+    a sentence naming the file.
+    """
+    try:
+        return _parse(file)
+    except FileRefused:
+        raise
+    except Exception as exc:
+        log.exception("reading %s failed", file.name)
+        raise FileRefused(
+            f"không đọc được tệp (lỗi {type(exc).__name__} khi đọc; chi tiết đã ghi vào tệp nhật ký): "
+            "tệp có thể bị hỏng, hãy xuất hoặc lưu lại tệp rồi gửi lại"
+        ) from exc
+
+
+def _parse(file: RawFile) -> Incoming:
     if file.is_zip:
+        refusal = _archive_refusal(file)
+        if refusal is not None:
+            raise FileRefused(refusal)
         template = read_template(file.data)
         info = template.info
         return Incoming(
@@ -53,6 +80,9 @@ def parse_incoming(file: RawFile) -> Incoming:
             values=template.values,
             template=template,
         )
+    refusal = content_refusal(file.name, file.data)
+    if refusal is not None:
+        raise FileRefused(refusal)
     if not decode_utf8(file.data).lstrip().startswith("{"):
         raise FileRefused("không phải tệp nộp số liệu (JSON) hay biểu mẫu Excel (.xlsx) của bkdesk")
     signed = read_submission(file.data)
@@ -67,3 +97,12 @@ def parse_incoming(file: RawFile) -> Incoming:
         sequence=submission.sequence,
         signed=signed,
     )
+
+
+def _archive_refusal(file: RawFile) -> str | None:
+    """An ``.ods`` or other zip that is no ``.xlsx``, told by name; a damaged zip is left to the template reader."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(file.data)) as archive:
+            return archive_refusal(file.name, archive)
+    except (*ZIP_ERRORS, ValueError, OSError):
+        return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from openpyxl.workbook.workbook import Workbook
@@ -48,11 +48,13 @@ class Problem:
     column: str
     header: str
     message: str
+    # The catalogue's code of the row, when the row is one the catalogue has.
+    code: str = ""
 
     def __str__(self) -> str:
         place: list[str] = []
         if self.row is not None:
-            place.append(f"Dòng {self.row}")
+            place.append(f"Dòng {self.row}" + (f" ({self.code})" if self.code else ""))
         if self.column:
             place.append(f"cột {self.column}" + (f" ({self.header})" if self.header else ""))
         return f"{', '.join(place)}: {self.message}" if place else self.message
@@ -232,6 +234,10 @@ def read_sheet(
         raise WorkbookError(f"Trang «{sheet.title}»: không có dòng chỉ tiêu nào dưới dòng tiêu đề {header.first_row}")
     tree_problems = link_rows(rows)
     placed, match_problems = place_rows(rows, catalogue)
+    known = {
+        row.excel_row: place.indicator.code for row, place in zip(rows, placed, strict=True) if place and not place.new
+    }
+    problems[:] = [replace(problem, code=known.get(problem.row or 0, "")) for problem in problems]
     problems.extend(_row_problems(tree_problems + match_problems, rows, header))
     # A row with a refused cell is judged no further: its unit or target may only look empty.
     troubled = {problem.row for problem in problems}

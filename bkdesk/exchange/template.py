@@ -20,17 +20,16 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bkdesk.catalogue import Department, PeriodKind
 from bkdesk.entry import MAX_FIGURE_LENGTH, MAX_NOTE_LENGTH
 from bkdesk.exchange.documents import canonical_bytes, iso
-from bkdesk.exchange.files import FileRefused, checked_zip
+from bkdesk.exchange.files import FileRefused, open_zip, verify_zip
 from bkdesk.exchange.merge import Figure
 from bkdesk.exchange.submission import SubmittedValue
+from bkdesk.exchange.workbook import ZIP_ERRORS, check_sheet_sizes
 from bkdesk.numbers import format_number
-from bkdesk.text import clean
 
 FORMAT = "bkdesk-template"
 VERSION = "1"
@@ -285,33 +284,39 @@ def _load(data: bytes) -> Any:
 
     from openpyxl import load_workbook
 
-    archive = checked_zip(data)
+    archive = open_zip(data)
     if "xl/workbook.xml" not in archive.namelist():
         raise FileRefused(f"tệp nén này không phải {WHAT} (.xlsx)")
+    try:
+        # Before anything is loaded or even decompressed in full: a sheet of a million rows stops here,
+        # and so does anything written right of the record's last column, which no template has.
+        check_sheet_sizes(archive, max_columns=len(ROW_KEYS))
+    except ZIP_ERRORS as exc:
+        raise FileRefused("tệp nén bị hỏng hoặc bị cắt cụt") from exc
+    verify_zip(archive)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about Excel features it does not read (extensions, validations); none matter here.
             warnings.simplefilter("ignore")
             return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except FileRefused:
-        raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise FileRefused(f"không mở được {WHAT} ({type(exc).__name__})") from exc
 
 
-def _cells(sheet: Any) -> Iterator[tuple[int, int, Any, str]]:
-    """(row, column, value, data type) of every non-empty cell of a read-only sheet."""
+def _cells(sheet: Any) -> Iterator[Any]:
+    """Every non-empty cell of a read-only sheet, streamed (its value, type and number format)."""
     for line in sheet.iter_rows():
         for cell in line:
             value = getattr(cell, "value", None)
             if value is None or value == "":
                 continue
-            yield cell.row, cell.column, value, cell.data_type
+            yield cell
 
 
 def _read_record(sheet: Any) -> tuple[dict[str, str], list[list[str]], str]:
     grid: dict[tuple[int, int], str] = {}
-    for line, column, value, _kind in _cells(sheet):
+    for cell in _cells(sheet):
+        line, column, value = cell.row, cell.column, cell.value
         if not isinstance(value, str):
             raise FileRefused(f"phần ẩn của {WHAT} đã bị sửa (ô {coordinate(line, column)})")
         grid[(line, column)] = value
@@ -356,29 +361,16 @@ def _rows(records: list[list[str]]) -> tuple[TemplateRow, ...]:
     return tuple(rows)
 
 
-def cell_text(value: Any, data_type: str, where: str) -> str:
-    """An editable cell as text to check; a number typed as a number comes back written the Vietnamese way."""
-    if data_type == "f":
-        raise FileRefused(f"ô {where} chứa công thức; hãy nhập giá trị")
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        raise FileRefused(f"ô {where} chứa giá trị đúng/sai, không phải số liệu")
-    if isinstance(value, datetime):
-        raise FileRefused(f"ô {where} chứa ngày tháng, không phải số liệu (Excel đã tự đổi?)")
-    if isinstance(value, int):
-        return format_number(value)
-    if isinstance(value, float):
-        try:
-            number = Decimal(repr(value))
-        except InvalidOperation as exc:
-            raise FileRefused(f"ô {where} chứa số không hợp lệ") from exc
-        if not number.is_finite():
-            raise FileRefused(f"ô {where} chứa số không hợp lệ")
-        return format_number(number.normalize() if number == number.to_integral() else number, trim=True)
-    if isinstance(value, str):
-        return clean(value)
-    raise FileRefused(f"ô {where} chứa dữ liệu không đọc được")
+def _typed(cell: Any, row: TemplateRow, what: str) -> str:
+    """What the phòng typed into an input cell; anything but a figure or words is refused naming the cell."""
+    from bkdesk.exchange import cells
+    from bkdesk.exchange.cells import CellError
+
+    try:
+        return cells.typed_figure(cell) if what == "value" else cells.typed_note(cell)
+    except CellError as exc:
+        where = coordinate(cell.row, cell.column)
+        raise FileRefused(f"trang «{SHEET}», ô {where} ({row.code} {row.name}): {exc.message}") from exc
 
 
 def read_template(data: bytes) -> FilledTemplate:
@@ -399,14 +391,14 @@ def read_template(data: bytes) -> FilledTemplate:
         editable = _editable(rows)
         entered: dict[tuple[int, int], str] = {}
         seen: set[tuple[int, int]] = set()
-        for line, column, value, data_type in _cells(workbook[SHEET]):
-            place = (line, column)
-            where = coordinate(line, column)
+        for cell in _cells(workbook[SHEET]):
+            place = (cell.row, cell.column)
             if place in editable:
-                entered[place] = cell_text(value, data_type, where)
+                entered[place] = _typed(cell, rows[cell.row - FIRST_ROW], editable[place][1])
                 continue
             seen.add(place)
-            if expected.get(place) != value or data_type == "f":
+            where = coordinate(*place)
+            if expected.get(place) != cell.value or cell.data_type == "f":
                 shown = "" if expected.get(place) is None else f" (lẽ ra là «{expected[place]}»)"
                 raise FileRefused(f"ô khóa {where} đã bị sửa{shown}; hãy dùng lại biểu mẫu gốc")
         missing = sorted(set(expected) - seen)
