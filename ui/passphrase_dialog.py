@@ -75,8 +75,9 @@ class PassphraseDialog(QDialog):
         layout.addSpacing(6)
         layout.addWidget(self.warning)
         layout.addWidget(self.buttons)
-        self.passphrase.selectAll()
-        self.passphrase.setFocus()
+        # Not selected at first: black on white reads best over the telephone.
+        self.done_button.setDefault(True)
+        self.done_button.setFocus()
 
     def _copy(self) -> None:
         QGuiApplication.clipboard().setText(self.passphrase.text())

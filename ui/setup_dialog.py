@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -55,11 +56,14 @@ class SetupDialog(QDialog):
         self.summary = QLabel(
             f"Tệp <b>{escape(file_name)}</b> là tệp thiết lập của <b>{escape(department.name)} "
             f"({escape(department.code)})</b>, năm {setup.year}, cấp ngày {local_date(setup.issued_at)}{by}: "
-            f"{own} chỉ tiêu của phòng. Sau khi cài, bkdesk mở lại với vai trò của phòng này.<br><br>"
+            f"{own} chỉ tiêu của phòng. Sau khi cài, bkdesk mở lại với vai trò của phòng này."
+        )
+        self.summary.setWordWrap(True)
+        self.key_note = QLabel(
             "Khóa ký của phòng trong tệp được mã hóa: nhập cụm mật khẩu văn phòng tổng hợp trao riêng (qua điện "
             "thoại hoặc trên giấy). Sau khi cài, khóa được cất trên máy này; hãy xóa tệp khỏi USB."
         )
-        self.summary.setWordWrap(True)
+        self.key_note.setWordWrap(True)
 
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -107,8 +111,11 @@ class SetupDialog(QDialog):
 
         self.buttons = ok_cancel(self, "Cài đặt")
         layout = QVBoxLayout(self)
+        # The dialog grows with its wrapped labels (the message after a wrong passphrase) instead of squeezing them.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addWidget(self.summary)
         layout.addSpacing(6)
+        layout.addWidget(self.key_note)
         layout.addWidget(QLabel("Cụm mật khẩu của tệp thiết lập:"))
         layout.addLayout(passphrase_row)
         layout.addWidget(self.problem)
