@@ -100,10 +100,12 @@ def install_unlocked(db: Database, unlocked: UnlockedSetup, *, actor: str) -> Se
     with db.read() as session:
         before = session.scalar(select(DepartmentIdentity).order_by(DepartmentIdentity.id.desc()))
         previous = (before.setup_id, before.key_store) if before is not None else None
+        # Asked before the key is stored below: the same setup again on a PC that had lost its key gives it back.
+        had_key = before is not None and before.setup_id == setup.setup_id and _has_key(before)
     # Before the write lock: a keyring may ask the user to unlock it.
     stored = key_store.store_key(setup.setup_id, unlocked.private_key)
     try:
-        result = _install(db, unlocked, stored, actor=actor)
+        result = _install(db, unlocked, stored, had_key, actor=actor)
     except BaseException:
         if previous is None or previous[0] != setup.setup_id:
             key_store.forget_key(stored.store, setup.setup_id)
@@ -113,7 +115,9 @@ def install_unlocked(db: Database, unlocked: UnlockedSetup, *, actor: str) -> Se
     return result
 
 
-def _install(db: Database, unlocked: UnlockedSetup, stored: key_store.StoredKey, *, actor: str) -> SetupResult:
+def _install(
+    db: Database, unlocked: UnlockedSetup, stored: key_store.StoredKey, had_key: bool, *, actor: str
+) -> SetupResult:
     setup, path = unlocked.setup, unlocked.path
     source = f"tệp thiết lập {path.name}"
     with db.begin() as session:
@@ -131,7 +135,7 @@ def _install(db: Database, unlocked: UnlockedSetup, stored: key_store.StoredKey,
         identity = session.scalar(select(DepartmentIdentity).order_by(DepartmentIdentity.id.desc()))
         own = setup.own_rows()
         if identity is not None and identity.setup_id == setup.setup_id:
-            restored = not _has_key(identity)
+            restored = not had_key
             identity.key_store, identity.sealed_key, identity.legacy_private_key = stored.store, stored.sealed, ""
             if restored:
                 audit.record(
