@@ -10,7 +10,6 @@ the reverse.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +30,6 @@ from db.exchange_models import DepartmentIdentity, IssuedSetup
 from db.models import DepartmentRow, IndicatorRow
 from db.roles import role_in, set_department_role
 from db.table_store import store_table, upsert_departments
-
-log = logging.getLogger("bkdesk.db")
 
 
 class WrongPassphrase(InvalidInput):
@@ -79,7 +76,7 @@ def unlock_setup(path: Path, passphrase: str) -> UnlockedSetup:
     except key_seal.WrongPassphrase as exc:
         raise WrongPassphrase(
             f"Cụm mật khẩu không đúng với tệp thiết lập {path.name} (phòng {code}): hãy nhập đúng cụm mật khẩu "
-            "văn phòng tổng hợp đã trao cùng tệp này (mỗi lần cấp có một cụm mật khẩu riêng). Chưa cài gì."
+            "văn phòng tổng hợp đã trao riêng cho tệp này (mỗi lần cấp có một cụm mật khẩu riêng). Chưa cài gì."
         ) from exc
     except key_seal.SealError as exc:
         raise StoreError(
