@@ -181,3 +181,25 @@ def test_a_file_that_is_no_setup_file_is_refused_before_a_passphrase_is_asked(
     done = run_main("setup", not_a_setup, "--db", tmp_path / "kt.sqlite")
     assert done.returncode == 1 and "Tệp thiết lập KT-1.json: đây là tệp nộp số liệu" in done.stderr
     assert "cụm mật khẩu" not in done.stderr
+
+
+def test_a_setup_file_carrying_another_phongs_sealed_key_is_refused_naming_both(
+    issued: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """KT's sealed key (and KT's passphrase) in a file that says it is YT's, its checksum made to match."""
+    from dataclasses import replace
+
+    from bkdesk.catalogue import Department
+    from bkdesk.exchange.setup_file import read_setup, write_setup
+
+    kt_setup = read_setup(issued.read_bytes())
+    forged = tmp_path / "thiet-lap-YT.setup"
+    forged.write_bytes(write_setup(replace(kt_setup, department=Department("YT", "Phòng Y tế"))))
+    monkeypatch.setenv("BKDESK_PASSPHRASE", PASSPHRASE)
+    code, out, err = cli(capsys, "setup", forged, "--db", tmp_path / "yt.sqlite")
+    assert code == 1 and out == ""
+    assert err.startswith(
+        "Lỗi: Tệp thiết lập thiet-lap-YT.setup: tệp thiết lập ghi phòng YT nhưng khóa ký trong tệp được mã hóa "
+        "cho phòng KT"
+    )
+    assert not (tmp_path / "yt.sqlite").exists()
