@@ -24,9 +24,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bkdesk.catalogue import GROUPS, PeriodKind  # noqa: E402
-from bkdesk.exchange.setup_file import read_setup  # noqa: E402
 from bkdesk.exchange.submission import Submission, SubmittedValue, write_submission  # noqa: E402
 from db.database import Database  # noqa: E402
+from db.department_setup import unlock_setup  # noqa: E402
 from db.issue import issue_department  # noqa: E402
 from db.models import DepartmentRow, IndicatorRow, PeriodRow, TargetRow, ValueRow  # noqa: E402
 from db.schema import open_database  # noqa: E402
@@ -77,10 +77,12 @@ def build_catalogue(db: Database) -> None:
             position += 1
 
 
-def write_submissions(folder: Path, setups: list[Path]) -> list[Path]:
+def write_submissions(folder: Path, setups: list[tuple[Path, str]]) -> list[Path]:
+    """One signed file per phòng, each signed with the key its setup file opens to with its passphrase."""
     files = []
-    for path in setups:
-        setup = read_setup(path.read_bytes())
+    for path, passphrase in setups:
+        unlocked = unlock_setup(path, passphrase)
+        setup = unlocked.setup
         submission = Submission(
             department=setup.department,
             year=YEAR,
@@ -98,7 +100,7 @@ def write_submissions(folder: Path, setups: list[Path]) -> list[Path]:
             ),
         )
         out = folder / f"{setup.department.code}-{submission.sequence}.json"
-        out.write_bytes(write_submission(submission, setup.private_key))
+        out.write_bytes(write_submission(submission, unlocked.private_key))
         files.append(out)
     return files
 
@@ -123,8 +125,8 @@ def main() -> None:
         setups = []
         for d in range(DEPARTMENTS):
             out = folder / f"P{d:03d}.setup"
-            issue_department(db, f"P{d:03d}", YEAR, out, actor="bench")
-            setups.append(out)
+            issued = issue_department(db, f"P{d:03d}", YEAR, out, actor="bench")
+            setups.append((out, issued.passphrase))
         db.dispose()
         files = write_submissions(folder, setups)
         print(

@@ -41,8 +41,8 @@ def fixture(folder: Path, name: str) -> tuple[Path, list[Path]]:
     setups = []
     for d in range(DEPARTMENTS):
         out = folder / f"{name}-P{d:03d}.setup"
-        issue_department(db, f"P{d:03d}", YEAR, out, actor="bench")
-        setups.append(out)
+        issued = issue_department(db, f"P{d:03d}", YEAR, out, actor="bench")
+        setups.append((out, issued.passphrase))
     db.dispose()
     target = folder / name
     target.mkdir()

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from bkdesk.catalogue import PeriodKind
@@ -19,6 +20,7 @@ from db.schema import open_database
 from db.submission_import import ImportStatus, import_submissions
 from db.tables import catalogue, departments, load_rows
 from tests.fixtures.exchange import OFFICE, YEAR, Dialogs, Phong, issue_phong
+from tests.ui.pictures import pixels_of, region_of, screenshot
 from ui.context import AppContext
 from ui.department_file_dialog import DepartmentFileDialog
 from ui.import_job import STOPPED, Scanned, import_task
@@ -162,21 +164,21 @@ class Started:
 
 
 @pytest.fixture
-def office_file(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
-    """The synthesis office's database file and a setup file it issued to Phòng Kinh tế."""
+def office_file(tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
+    """The synthesis office's database file, a setup file it issued to Phòng Kinh tế, and its passphrase."""
     path = tmp_path / "tonghop.sqlite"
     db = open_database(path)
     install_demo(db, actor=OFFICE)
     setup = tmp_path / "usb" / "thiet-lap-KT-2020.setup"
-    issue_department(db, "KT", YEAR, setup, actor=OFFICE)
+    issued = issue_department(db, "KT", YEAR, setup, actor=OFFICE)
     db.dispose()
-    yield path, setup
+    yield path, setup, issued.passphrase
 
 
 def test_open_setup_makes_the_phong_database_and_reopens_as_that_phong(
-    qtbot: QtBot, office_file: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, office_file: tuple[Path, Path, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    office, setup = office_file
+    office, setup, passphrase = office_file
     expected = default_db_path().with_name("bkdesk-KT.sqlite")
     dialogs = Dialogs()
     proposed: list[str] = []
@@ -185,6 +187,9 @@ def test_open_setup_makes_the_phong_database_and_reopens_as_that_phong(
         assert isinstance(dialog, SetupDialog)
         proposed.append(dialog.database.text())
         proposed.append(dialog.summary.text())
+        assert not dialog.ok_button.isEnabled()  # nothing is installed without the passphrase
+        dialog.passphrase.setText(passphrase)
+        assert dialog.ok_button.isEnabled()
         return int(QDialog.DialogCode.Accepted)
 
     dialogs.on(SetupDialog, accept)
@@ -215,6 +220,52 @@ def test_open_setup_makes_the_phong_database_and_reopens_as_that_phong(
         assert window.windowTitle() == "bkdesk — Phòng Kinh tế — Ước thực hiện năm 2020"
     finally:
         again.close()
+
+
+def test_a_wrong_passphrase_says_so_and_the_same_dialog_asks_again(
+    qtbot: QtBot, office_file: tuple[Path, Path, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    office, setup, passphrase = office_file
+    chosen = tmp_path / "may-cua-phong" / "kt.sqlite"
+    dialogs = Dialogs()
+    seen: list[tuple[str, bool, str]] = []
+
+    def answer(dialog: QDialog) -> int:
+        assert isinstance(dialog, SetupDialog)
+        seen.append((dialog.database.text(), not dialog.problem.isHidden(), dialog.problem.text()))
+        if len(seen) == 1:
+            dialog.database.setText(str(chosen))
+            dialog.passphrase.setText("ABCD-EFGH-JKLM-NPQR")
+            return int(QDialog.DialogCode.Accepted)
+        assert not chosen.exists()  # the wrong passphrase touched no database
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        picture = screenshot(dialog, "setup_dialog_wrong_passphrase.png")
+        assert pixels_of(picture, region_of(dialog.problem, dialog), QColor("#b91c1c")) > 50  # said in red
+        assert dialog.problem.height() >= dialog.problem.heightForWidth(dialog.problem.width())  # every line of it
+        assert dialog.passphrase.echoMode() == QLineEdit.EchoMode.Password
+        assert dialog.focusWidget() is dialog.passphrase and dialog.passphrase.selectedText() == "ABCD-EFGH-JKLM-NPQR"
+        dialog.show_passphrase.setChecked(True)
+        assert dialog.passphrase.echoMode() == QLineEdit.EchoMode.Normal
+        dialog.passphrase.setText(passphrase.replace("-", " ").lower())  # as read out over the telephone
+        return int(QDialog.DialogCode.Accepted)
+
+    dialogs.on(SetupDialog, answer)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (str(setup), ""))
+    started = Started(qtbot, AppOptions(db=str(office), role="tonghop", year=YEAR), dialogs)
+    window = started.run(qtbot)
+    try:
+        window.exchange.setup_action.trigger()
+        qtbot.waitUntil(lambda: window.context is not None and window.context.db.path == chosen, timeout=30000)
+        assert len(seen) == 2 and len(dialogs.of(SetupDialog)) == 2
+        assert seen[0][1:] == (False, "")
+        database, problem_shown, problem = seen[1]
+        assert database == str(chosen) and problem_shown  # the choice kept, the problem said
+        assert problem.startswith("Cụm mật khẩu không đúng với tệp thiết lập thiet-lap-KT-2020.setup (phòng KT)")
+        (told,) = dialogs.messages()  # no error box: the dialog itself said it
+        assert "Đã tạo cơ sở dữ liệu của Phòng Kinh tế (KT)" in told
+    finally:
+        started.close()
 
 
 def test_a_phong_database_refuses_another_role_and_offers_only_its_phong(qtbot: QtBot, kt: Phong) -> None:
@@ -252,15 +303,16 @@ def test_a_remembered_synthesis_choice_does_not_open_a_phong_database_as_another
 
 
 def test_replacing_the_open_database_keeps_the_old_one_aside(
-    qtbot: QtBot, office_file: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, office_file: tuple[Path, Path, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    office, setup = office_file
+    office, setup, passphrase = office_file
     dialogs = Dialogs()
 
     def replace(dialog: QDialog) -> int:
         assert isinstance(dialog, SetupDialog)
         assert dialog.replace_current.isEnabled()
         dialog.replace_current.setChecked(True)
+        dialog.passphrase.setText(passphrase)
         return int(QDialog.DialogCode.Accepted)
 
     questions: list[str] = []
@@ -344,10 +396,10 @@ def test_files_dropped_on_a_phong_window_are_not_taken(
 
 
 def test_another_database_is_opened_from_the_menu_with_the_chooser(
-    qtbot: QtBot, kt: Phong, office_file: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, kt: Phong, office_file: tuple[Path, Path, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert kt.db.path is not None
-    office, _setup = office_file
+    office, _setup, _passphrase = office_file
     dialogs = Dialogs()
     offered: list[list[str]] = []
 

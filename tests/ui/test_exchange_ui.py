@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -422,8 +422,9 @@ def test_screenshots_of_the_status_tab_and_the_conflicts_dialog(
 def test_issuing_a_phong_writes_its_setup_file_and_says_to_hand_it_over(
     qtbot: QtBot, window: MainWindow, dialogs: Dialogs, tmp_path: Path
 ) -> None:
-    from db.department_setup import read_setup_file
+    from db.department_setup import read_setup_file, unlock_setup
     from ui.department_file_dialog import DepartmentFileDialog
+    from ui.passphrase_dialog import PassphraseDialog
 
     seen: dict[str, object] = {}
 
@@ -435,15 +436,35 @@ def test_issuing_a_phong_writes_its_setup_file_and_says_to_hand_it_over(
         dialog.file.setText(str(tmp_path / "usb" / "YT.setup"))
         return int(QDialog.DialogCode.Accepted)
 
+    shown: list[tuple[str, str, str]] = []
+
+    def look(dialog: QDialog) -> int:
+        assert isinstance(dialog, PassphraseDialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        picture = screenshot(dialog, "issued_passphrase_dialog.png")
+        assert ink(picture, region_of(dialog.passphrase, dialog)) > 100  # the passphrase, large and dark
+        assert dialog.passphrase.isReadOnly()
+        dialog.copy.click()
+        assert QGuiApplication.clipboard().text() == dialog.passphrase.text()
+        shown.append((dialog.summary.text(), dialog.passphrase.text(), dialog.warning.text()))
+        return int(QDialog.DialogCode.Accepted)
+
     dialogs.on(DepartmentFileDialog, fill)
+    dialogs.on(PassphraseDialog, look)
     window.exchange.issue_action.trigger()
-    qtbot.waitUntil(lambda: not window.exchange.runner.busy and bool(dialogs.messages()), timeout=30000)
+    qtbot.waitUntil(lambda: not window.exchange.runner.busy and bool(shown), timeout=30000)
     assert seen["proposed"] == "thiet-lap-YT-2020.setup"
     assert "trao tận tay" in str(seen["warning"]) and "thư điện tử" in str(seen["warning"])
+    assert "cụm mật khẩu" in str(seen["warning"])
     setup = read_setup_file(tmp_path / "usb" / "YT.setup")
     assert (setup.department.code, setup.year) == ("YT", 2020)
-    told = dialogs.messages()[-1]
-    assert "Đã cấp tệp thiết lập cho Phòng Y tế (YT) năm 2020" in told and "trao tận tay" in told
+    ((summary, passphrase, warning),) = shown
+    assert "Đã cấp tệp thiết lập cho Phòng Y tế (YT) năm 2020" in summary and "trao tận tay" in summary
+    assert "qua một đường khác với tệp" in warning and "không xem lại được" in warning
+    # The passphrase shown is the one that opens the file, and it is in no file bkdesk wrote.
+    assert unlock_setup(tmp_path / "usb" / "YT.setup", passphrase).setup.setup_id == setup.setup_id
+    assert passphrase.encode() not in (tmp_path / "usb" / "YT.setup").read_bytes()
 
 
 def test_the_excel_template_of_a_phong_is_written_where_chosen(
