@@ -25,11 +25,11 @@ import pytest
 from openpyxl import load_workbook
 
 from bkdesk.exchange.files import FileRefused
-from bkdesk.exchange.setup_file import read_setup
 from bkdesk.exchange.submission import read_submission, write_submission
 from bkdesk.exchange.workbook import WorkbookError, check_sheet_sizes, open_workbook
 from bkdesk.logfile import LOG_NAME, log_dir
 from cli.parser import main
+from db.department_setup import unlock_setup
 from db.schema import open_database
 from db.submission_import import ImportStatus, import_submissions
 from tests.fixtures.commands import dump, run_main
@@ -45,6 +45,7 @@ from tests.fixtures.foreign_files import (
     streamed_sheet,
     xls_file,
 )
+from tests.fixtures.keys import PASSPHRASE, passphrase_file
 from tests.fixtures.workbooks import seed_workbook, write_workbook
 
 YEAR = "2020"
@@ -61,12 +62,35 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The office with KT and YT set up, one signed file from each ready, and KT's Excel template."""
     folder = tmp_path_factory.mktemp("readers")
     office, kt, yt = folder / "tonghop.sqlite", folder / "kt.sqlite", folder / "yt.sqlite"
+    secret = ("--passphrase-file", passphrase_file(folder / "giay"))
     steps: list[tuple[str | Path, ...]] = [
         ("demo", "--db", office),
-        ("issue-department", "--department", "KT", "--year", YEAR, "--out", folder / "kt.setup", "--db", office),
-        ("issue-department", "--department", "YT", "--year", YEAR, "--out", folder / "yt.setup", "--db", office),
-        ("setup", folder / "kt.setup", "--db", kt),
-        ("setup", folder / "yt.setup", "--db", yt),
+        (
+            "issue-department",
+            "--department",
+            "KT",
+            "--year",
+            YEAR,
+            "--out",
+            folder / "kt.setup",
+            *secret,
+            "--db",
+            office,
+        ),
+        (
+            "issue-department",
+            "--department",
+            "YT",
+            "--year",
+            YEAR,
+            "--out",
+            folder / "yt.setup",
+            *secret,
+            "--db",
+            office,
+        ),
+        ("setup", folder / "kt.setup", *secret, "--db", kt),
+        ("setup", folder / "yt.setup", *secret, "--db", yt),
         ("set-value", "A.2", "3.100", "--db", kt),
         ("export-submission", "--year", YEAR, "--out", folder / "kt-1.json", "--db", kt),
         ("set-value", "C.2.1", "13,5", "--db", yt),
@@ -475,7 +499,7 @@ def test_a_template_inflating_to_300_megabytes_is_refused_before_anything_is_dec
 def test_a_sequence_number_beyond_a_32_bit_column_is_refused(
     world: dict[str, Path], office: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    key = read_setup((world["folder"] / "kt.setup").read_bytes()).private_key
+    key = unlock_setup(world["folder"] / "kt.setup", PASSPHRASE).private_key
     original = read_submission((world["folder"] / "kt-1.json").read_bytes()).submission
     later = datetime(2020, 12, 20, tzinfo=UTC)
     assert read_submission(write_submission(replace(original, sequence=2**31 - 1), key)).submission.sequence
