@@ -106,12 +106,12 @@ def seal_document(expected_format: str, payload: dict[str, Any], seal: str, seal
     return canonical_bytes({"format": expected_format, "version": 1, "payload": payload, seal: seal_value})
 
 
-def iso(moment: datetime | None) -> str | None:
+def iso(moment: datetime | None, timespec: str = "seconds") -> str | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+    return moment.astimezone(UTC).isoformat(timespec=timespec)
 
 
 class Fields:

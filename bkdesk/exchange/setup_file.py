@@ -76,7 +76,9 @@ def payload_of(setup: Setup) -> dict[str, object]:
         "app_version": setup.app_version,
         "department": {"code": setup.department.code, "name": setup.department.name},
         "departments": [{"code": d.code, "name": d.name} for d in setup.departments],
-        "issued_at": iso(setup.issued_at),
+        # To the microsecond: setup files are ordered by their time of issue, and two issued
+        # within one second (a re-issue from a restored copy) must still be told apart.
+        "issued_at": iso(setup.issued_at, "microseconds"),
         "issued_by": setup.issued_by,
         "key_id": setup.key_id,
         "rows": [
