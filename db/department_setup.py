@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bkdesk.catalogue import Department, PeriodKind
+from bkdesk.catalogue import Department, PeriodKind, is_assigned
 from bkdesk.exchange.files import FileRefused, read_limited
 from bkdesk.exchange.setup_file import Setup, read_setup
 from bkdesk.exchange.times import local_date
@@ -59,9 +59,10 @@ def install_setup(db: Database, path: Path, *, actor: str) -> SetupResult:
             )
         identity = session.scalar(select(DepartmentIdentity).order_by(DepartmentIdentity.id.desc()))
         own = setup.own_rows()
+        assigned = sum(1 for row in own if is_assigned(row.indicator, setup.department.code, row.target))
         if identity is not None and identity.setup_id == setup.setup_id:
             next_sequence = identity.last_sequence + 1
-            return SetupResult(setup.department, setup.year, len(own), 0, next_sequence, True, False)
+            return SetupResult(setup.department, setup.year, assigned, 0, next_sequence, True, False)
         if identity is not None and identity.issued_at > setup.issued_at:
             raise StoreError(
                 f"Tệp thiết lập {path.name} cấp ngày {local_date(setup.issued_at)} cũ hơn tệp đã cài "
@@ -119,7 +120,7 @@ def install_setup(db: Database, path: Path, *, actor: str) -> SetupResult:
         return SetupResult(
             setup.department,
             setup.year,
-            len(own),
+            assigned,
             len(changed),
             max(last, setup.sequence) + 1,
             already_installed=False,

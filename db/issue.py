@@ -84,7 +84,7 @@ def issue_department(db: Database, code: str, year: int, out: Path, *, actor: st
             Department(department.code, department.name),
             year,
             out,
-            len(mine),
+            sum(1 for row in mine if row.assigned),
             setup.sequence,
             setup.key_id,
             reissued,
