@@ -80,3 +80,13 @@ def standing(
     if is_past(deadline, today):
         return Standing(True, f"QUÁ HẠN: {silent}")
     return Standing(False, silent)
+
+
+def late_summary(overdue: list[str], sent_late: list[str]) -> str:
+    """``Quá hạn, chưa nộp: 2 phòng (VP, YT); nộp muộn: 1 phòng (KT)``; empty when nobody is late."""
+    parts = [
+        f"{label}: {len(codes)} phòng ({', '.join(codes)})"
+        for label, codes in (("Quá hạn, chưa nộp", overdue), ("nộp muộn", sent_late))
+        if codes
+    ]
+    return "; ".join(parts)

@@ -285,6 +285,7 @@ def _cut(text: str, width: int) -> str:
 
 
 def status_text(report: StatusReport) -> str:
+    from bkdesk.deadline import late_summary
     from bkdesk.exchange.times import local_text
     from bkdesk.reports.settings import format_date
 
@@ -324,9 +325,9 @@ def status_text(report: StatusReport) -> str:
         f"{received_from}/{len(lines)} phòng đã nộp; "
         f"{sum(line.open_conflicts for line in lines)} xung đột chưa giải quyết."
     )
-    late = report.late
+    late = late_summary([line.code for line in report.overdue], [line.code for line in report.sent_late])
     if late:
-        out.append(f"Quá hạn hoặc nộp muộn ({len(late)} phòng): {', '.join(line.code for line in late)}.")
+        out.append(late + ".")
     return "\n".join(out)
 
 

@@ -113,6 +113,16 @@ class StatusReport:
     def late(self) -> list[DepartmentStatus]:
         return [line for line in self.lines if line.late]
 
+    @property
+    def overdue(self) -> list[DepartmentStatus]:
+        """Late with nothing received: the phòng to chase."""
+        return [line for line in self.lines if line.late and line.last_file is None]
+
+    @property
+    def sent_late(self) -> list[DepartmentStatus]:
+        """Late with their first file after the deadline."""
+        return [line for line in self.lines if line.late and line.last_file is not None]
+
 
 @dataclass(frozen=True, slots=True)
 class DeadlineChange:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bkdesk.deadline import late_summary
 from bkdesk.evaluation import ratio
 from bkdesk.exchange.times import local_text
 from bkdesk.numbers import format_percent
@@ -261,12 +262,8 @@ class StatusPage(QWidget):
         self._enable_deadline(True)
         self.clear_deadline_button.setEnabled(deadline is not None)
         self.model.set_lines(report.lines)
-        late = report.late
-        if late:
-            names = "; ".join(f"{line.code} ({line.standing.text})" for line in late)
-            self.late_label.setText(f"<b>Quá hạn hoặc nộp muộn: {len(late)} phòng</b> — {escape(names)}")
-        else:
-            self.late_label.setText("")
+        late = late_summary([line.code for line in report.overdue], [line.code for line in report.sent_late])
+        self.late_label.setText(f"<b>{escape(late)}</b>" if late else "")
         self.late_label.setVisible(bool(late))
 
     def show_problem(self, text: str) -> None:
