@@ -31,9 +31,7 @@ def test_a_deadline_is_read_as_dd_mm_yyyy_and_refused_in_vietnamese_otherwise() 
         "31/02/2020": "Hạn nộp «31/02/2020»: tháng 2 năm 2020 không có ngày 31",
         "2020-12-15": "Hạn nộp «2020-12-15»: ngày phải viết theo dạng ngày/tháng/năm, ví dụ 05/02/2021",
         "15/13/2020": "Hạn nộp «15/13/2020»: không có tháng 13; tháng từ 1 đến 12",
-        "15/12/2019": (
-            "Hạn nộp 15/12/2019 trước năm 2020: hạn nộp số liệu năm 2020 phải từ ngày 01/01/2020 trở đi"
-        ),
+        "15/12/2019": ("Hạn nộp 15/12/2019 trước năm 2020: hạn nộp số liệu năm 2020 phải từ ngày 01/01/2020 trở đi"),
     }
     for text, message in cases.items():
         with pytest.raises(DeadlineError) as refused:

@@ -1,4 +1,4 @@
-"""*Tình hình nộp* on real databases: one count of a phòng's indicators, its own figures, the last file, the deadline."""
+"""*Tình hình nộp* on real databases: one count of indicators, the phòng's own figures, its last file, the deadline."""
 
 from __future__ import annotations
 
@@ -109,9 +109,7 @@ def test_only_figures_that_came_from_the_phongs_own_files_count_as_sent(
     assert line.last_file is not None and line.last_file.name == "KT-2020-uoc-so2.json"
 
 
-def test_a_filled_templates_line_shows_when_it_was_saved_and_when_it_arrived(
-    demo_db: Database, tmp_path: Path
-) -> None:
+def test_a_filled_templates_line_shows_when_it_was_saved_and_when_it_arrived(demo_db: Database, tmp_path: Path) -> None:
     path = filled_template(demo_db, "YT", tmp_path / "yt.xlsx", {"C.2.1": "13,9", "C.2.3": "8"})
     with zipfile.ZipFile(path) as archive:
         core = archive.read("docProps/core.xml")
@@ -130,9 +128,7 @@ def test_a_filled_templates_line_shows_when_it_was_saved_and_when_it_arrived(
     assert (line.assigned, line.sent, line.issued_at) == (8, 2, None)
 
 
-def test_the_deadline_is_kept_per_year_and_period_with_its_history(
-    kt: Phong, demo_db: Database, db_path: Path
-) -> None:
+def test_the_deadline_is_kept_per_year_and_period_with_its_history(kt: Phong, demo_db: Database, db_path: Path) -> None:
     change = set_deadline(demo_db, YEAR, ESTIMATE, "15/12/2020", actor=OFFICE)
     assert (change.old, change.new, change.changed) == (None, date(2020, 12, 15), True)
     assert load_deadline(demo_db, YEAR, ESTIMATE) == date(2020, 12, 15)
