@@ -350,11 +350,12 @@ def _sent(
         )
         .group_by(AuditRow.indicator_code)
     )
-    writers = session.connection().execute(
+    query = (
         select(IndicatorRow.id, AuditRow.source)
         .join(IndicatorRow, IndicatorRow.code == AuditRow.indicator_code)
         .where(AuditRow.id.in_(newest))
-    ).all()
+    )
+    writers = session.connection().execute(query).all()
     sent: dict[str, int] = {}
     for ident, source in writers:
         owner = owners.get(ident)
