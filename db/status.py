@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from bkdesk.catalogue import Indicator, PeriodKind, is_assigned
-from bkdesk.deadline import DeadlineError, Standing, is_past, local_day, parse_deadline, standing
+from bkdesk.deadline import DeadlineError, Standing, is_past, parse_deadline, standing
 from bkdesk.reports.settings import format_date
 from db import audit
 from db.database import Database
@@ -202,7 +202,7 @@ def status_report(
     progress: Callable[[int, int], None] | None = None,
 ) -> StatusReport:
     """One line per phòng that has rows assigned in the year, was issued a setup for it or sent a file."""
-    now = today if today is not None else local_day(datetime.now().astimezone())
+    now = today if today is not None else date.today()
     with db.read() as session:
         require_synthesis(session, "xem tình hình nộp số liệu của các phòng", db.label)
         require_year(session, year)
