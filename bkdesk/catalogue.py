@@ -93,6 +93,18 @@ def is_heading(indicator: Indicator, target: str, target_other_year: bool = Fals
     return not indicator.unit.strip() and not target.strip() and not target_other_year
 
 
+def is_assigned(indicator: Indicator, department: str, target: str, target_other_year: bool = False) -> bool:
+    """Counted among the indicators phòng ``department`` owes a figure for: one of its rows that takes one.
+
+    The one rule behind every count of a phòng's indicators (the setup file, the file it
+    sends, the Excel template, *Tình hình nộp*): its numbered rows and their sub-rows
+    (``+``, ``-``, unmarked) count, whether or not they have a target; group rows A–E and
+    headings (:func:`is_heading`: no unit and no target, as "Xây dựng NTM" above its two
+    figures) do not, as the grid greys them and takes no figure there.
+    """
+    return indicator.department == department and not is_heading(indicator, target, target_other_year)
+
+
 def counted_by_default(stt: str, target_text: str) -> bool:
     """DESIGN §3: numbered rows that carry a target count in the summary; sub-rows don't."""
     return is_numbered_stt(stt) and bool(target_text.strip())

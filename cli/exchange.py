@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ from cli.passphrase import (
 
 if TYPE_CHECKING:
     from db.database import Database
-    from db.status import DepartmentStatus
+    from db.status import DepartmentStatus, StatusReport
 
 PERIOD_CHOICES = [kind.value for kind in PeriodKind]
 
@@ -87,6 +88,11 @@ def register(subparsers: Any) -> None:
 
     status = subparsers.add_parser("status", help="văn phòng tổng hợp: tình hình nộp số liệu của từng phòng")
     status.add_argument("--year", type=int, required=True)
+    status.add_argument(
+        "--deadline",
+        metavar="NGÀY",
+        help='đặt hạn nộp của kỳ (dd/mm/yyyy, ví dụ 15/12/2020; "" để bỏ), ghi vào lịch sử, rồi in tình hình nộp',
+    )
     status.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     add_period_option(status)
     add_database_options(status)
@@ -264,61 +270,115 @@ def run_export_template(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from bkdesk.exchange.documents import iso
-    from db.status import completeness
+    from db.status import set_deadline, status_report
 
     db = open_db(args)
     kind = PeriodKind(args.period)
-    lines = completeness(db, args.year, kind)
-    if args.json:
-        say(
-            json_dump(
-                {
-                    "departments": [
-                        {
-                            "code": line.code,
-                            "name": line.name,
-                            "assigned": line.assigned,
-                            "entered": line.entered,
-                            "last_sequence": line.last_sequence,
-                            "last_submitted_at": iso(line.last_submitted_at),
-                            "signed": line.signed,
-                            "open_conflicts": line.open_conflicts,
-                        }
-                        for line in lines
-                    ]
-                }
-            )
-        )
-        return EXIT_OK
-    say(status_text(lines, args.year, kind))
+    if args.deadline is not None:
+        change = set_deadline(db, args.year, kind, args.deadline, actor=_actor())
+        if not args.json:
+            say(_deadline_change_text(change.old, change.new, args.year, kind))
+    report = status_report(db, args.year, kind)
+    say(json_dump(status_json(report)) if args.json else status_text(report))
     return EXIT_OK
 
 
-def status_text(lines: list[DepartmentStatus], year: int, kind: PeriodKind) -> str:
-    from bkdesk.exchange.times import local_text
+def _deadline_change_text(old: date | None, new: date | None, year: int, kind: PeriodKind) -> str:
+    from bkdesk.reports.settings import format_date
 
-    header = (
-        f"{'Mã':<8} {'Phòng':<40} {'Giao':>5} {'Đã nhập':>8}  {'Lần nộp cuối':<17} {'Số TT':>5}  "
-        f"{'Chữ ký':<10} {'Xung đột':>8}"
+    what = f"Hạn nộp số liệu {kind.label.lower()} năm {year}"
+    if old == new:
+        return f"{what} vẫn là {format_date(new) or 'chưa đặt'}; không có gì thay đổi."
+    if new is None:
+        return f"Đã bỏ hạn nộp số liệu {kind.label.lower()} năm {year} (trước đó: {format_date(old)})."
+    before = f" (trước đó: {format_date(old)})" if old is not None else ""
+    return f"Đã đặt {what[0].lower()}{what[1:]}: {format_date(new)}{before}."
+
+
+def status_json(report: StatusReport) -> dict[str, Any]:
+    """The status as ``status --json`` prints it: one object per phòng under ``departments``."""
+    from bkdesk.exchange.documents import iso
+
+    def department(line: DepartmentStatus) -> dict[str, Any]:
+        last = line.last_file
+        return {
+            "code": line.code,
+            "name": line.name,
+            "assigned": line.assigned,
+            "sent": line.sent,
+            "entered": line.entered,
+            "open_conflicts": line.open_conflicts,
+            "late": line.late,
+            "standing": line.standing.text,
+            "issued_at": iso(line.issued_at),
+            "first_received_at": iso(line.first_received_at),
+            "last_file": last.name if last is not None else None,
+            "last_received_at": iso(last.received_at) if last is not None else None,
+            "last_made_at": iso(last.made_at) if last is not None else None,
+            "last_sequence": last.sequence if last is not None else None,
+            "signed": last.signed if last is not None else None,
+            "template": last.template if last is not None else None,
+        }
+
+    return {
+        "year": report.year,
+        "period": report.kind.value,
+        "deadline": report.deadline.isoformat() if report.deadline is not None else None,
+        "deadline_passed": report.deadline_passed,
+        "locked": report.locked,
+        "lock_reason": report.lock_reason,
+        "departments": [department(line) for line in report.lines],
+    }
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def status_text(report: StatusReport) -> str:
+    from bkdesk.deadline import late_summary
+    from bkdesk.exchange.times import local_text
+    from bkdesk.reports.settings import format_date
+
+    kind, year = report.kind, report.year
+    out = [f"TÌNH HÌNH NỘP SỐ LIỆU {kind.label.upper()} NĂM {year}"]
+    if report.deadline is None:
+        out.append(f"Hạn nộp: chưa đặt (đặt bằng: status --year {year} --deadline dd/mm/yyyy)")
+    else:
+        passed = "đã qua" if report.deadline_passed else "chưa đến"
+        out.append(f"Hạn nộp: {format_date(report.deadline)} ({passed})")
+    out.append(
+        f"Số liệu kỳ này: ĐÃ CHỐT (lý do: {report.lock_reason}); không nhận thêm tệp nào"
+        if report.locked
+        else "Số liệu kỳ này: đang mở"
     )
-    out = [f"TÌNH HÌNH NỘP SỐ LIỆU {kind.label.upper()} NĂM {year}", header, "-" * len(header)]
-    for line in lines:
-        name = line.name if len(line.name) <= 40 else line.name[:39] + "…"
-        when = local_text(line.last_submitted_at) if line.last_submitted_at else "chưa nộp"
-        sequence = str(line.last_sequence) if line.last_sequence is not None else "—"
-        signed = "—" if line.signed is None else ("đã ký" if line.signed else "chưa ký")
+    header = (
+        f"{'Mã':<7} {'Phòng':<32} {'Giao':>4} {'Phòng gửi':>9}  {'Nhận tệp cuối':<16}  {'Tệp lập/lưu lúc':<16}  "
+        f"{'Số TT':>5}  {'Chữ ký':<9} {'Xung đột':>8}  Tình trạng"
+    )
+    out += ["", header, "-" * len(header)]
+    for line in report.lines:
+        last = line.last_file
+        received = local_text(last.received_at) if last is not None else "—"
+        made = local_text(last.made_at) if last is not None else "—"
+        sequence = str(last.sequence) if last is not None and last.sequence is not None else "—"
+        signed = "—" if last is None else ("mẫu Excel" if last.template else "đã ký" if last.signed else "chưa ký")
         out.append(
-            f"{line.code:<8} {name:<40} {line.assigned:>5} {line.entered:>8}  {when:<17} {sequence:>5}  "
-            f"{signed:<10} {line.open_conflicts:>8}"
+            f"{_cut(line.code, 7):<7} {_cut(line.name, 32):<32} {line.assigned:>4} {line.sent:>9}  {received:<16}  "
+            f"{made:<16}  {sequence:>5}  {signed:<9} {line.open_conflicts:>8}  {line.standing.text}"
         )
-    submitted = sum(1 for line in lines if line.last_submitted_at is not None)
+    lines = report.lines
+    received_from = sum(1 for line in lines if line.last_file is not None)
     out.append("")
     out.append(
-        f"Tổng cộng: {sum(line.assigned for line in lines)} chỉ tiêu được giao, "
-        f"{sum(line.entered for line in lines)} đã có số liệu; {submitted}/{len(lines)} phòng đã nộp; "
+        f"Tổng cộng: {sum(line.assigned for line in lines)} chỉ tiêu được giao, các phòng đã tự gửi số liệu của "
+        f"{sum(line.sent for line in lines)} ({sum(line.entered for line in lines)} đã có số liệu trong biểu); "
+        f"{received_from}/{len(lines)} phòng đã nộp; "
         f"{sum(line.open_conflicts for line in lines)} xung đột chưa giải quyết."
     )
+    late = late_summary([line.code for line in report.overdue], [line.code for line in report.sent_late])
+    if late:
+        out.append(late + ".")
     return "\n".join(out)
 
 

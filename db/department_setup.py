@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bkdesk.catalogue import Department, PeriodKind
+from bkdesk.catalogue import Department, PeriodKind, is_assigned
 from bkdesk.exchange import key_seal
 from bkdesk.exchange.files import FileRefused, read_limited
 from bkdesk.exchange.setup_file import Setup, read_setup
@@ -131,6 +131,7 @@ def _install(
             )
         identity = session.scalar(select(DepartmentIdentity).order_by(DepartmentIdentity.id.desc()))
         own = setup.own_rows()
+        assigned = sum(1 for row in own if is_assigned(row.indicator, setup.department.code, row.target))
         if identity is not None and identity.setup_id == setup.setup_id:
             restored = not had_key
             identity.key_store, identity.sealed_key, identity.legacy_private_key = stored.store, stored.sealed, ""
@@ -145,7 +146,7 @@ def _install(
                 )
             next_sequence = identity.last_sequence + 1
             return SetupResult(
-                setup.department, setup.year, len(own), 0, next_sequence, True, False, restored, stored.store
+                setup.department, setup.year, assigned, 0, next_sequence, True, False, restored, stored.store
             )
         if identity is not None and identity.issued_at > setup.issued_at:
             raise StoreError(
@@ -206,7 +207,7 @@ def _install(
         return SetupResult(
             setup.department,
             setup.year,
-            len(own),
+            assigned,
             len(changed),
             max(last, setup.sequence) + 1,
             already_installed=False,

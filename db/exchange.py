@@ -14,12 +14,12 @@ from pathlib import Path
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from bkdesk.catalogue import Indicator
+from bkdesk.catalogue import Indicator, is_assigned
 from bkdesk.exchange.merge import Figure
 from db.errors import StoreError
 from db.exchange_models import ImportedSubmission, IssuedSetup, MergeBase
 from db.models import DepartmentRow, IndicatorRow, PeriodRow, TargetRow, ValueRow
-from db.tables import indicator_query, to_indicator
+from db.tables import indicator_query, targeted_ids, to_indicator
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,7 @@ class YearRow:
     indicator_id: int
     indicator: Indicator
     target: str
+    target_other_year: bool = False
 
     @property
     def takes_value(self) -> bool:
@@ -37,8 +38,8 @@ class YearRow:
 
     @property
     def assigned(self) -> bool:
-        """Counted as assigned to its phòng: it takes a value and has a target."""
-        return self.takes_value and bool(self.target.strip())
+        """Counted among its phòng's indicators (:func:`bkdesk.catalogue.is_assigned`)."""
+        return is_assigned(self.indicator, self.indicator.department or "", self.target, self.target_other_year)
 
 
 def year_rows(session: Session, year: int) -> list[YearRow]:
@@ -50,8 +51,9 @@ def year_rows(session: Session, year: int) -> list[YearRow]:
         .where(TargetRow.year == year)
         .order_by(TargetRow.position)
     )
+    elsewhere = targeted_ids(session, other_than=year)
     return [
-        YearRow(row.id, to_indicator(row, parent_code, department), target or "")
+        YearRow(row.id, to_indicator(row, parent_code, department), target or "", row.id in elsewhere)
         for row, parent_code, department, target in session.execute(query)
     ]
 

@@ -113,7 +113,7 @@ def issue_department(
             Department(department.code, department.name),
             year,
             out,
-            len(mine),
+            sum(1 for row in mine if row.assigned),
             setup.sequence,
             setup.key_id,
             reissued,

@@ -97,8 +97,8 @@ def export_submission(db: Database, year: int, kind: PeriodKind, out: Path, *, a
             kind,
             out,
             submission.sequence,
-            len(values),
-            sum(1 for v in values if v.value),
+            sum(1 for row in mine if row.assigned),
+            sum(1 for row, v in zip(mine, values, strict=True) if row.assigned and v.value),
         )
 
 

@@ -52,4 +52,4 @@ def export_template(db: Database, code: str, year: int, kind: PeriodKind, out: P
             for row in mine
         ]
     write_file_atomically(out, write_template(info, table))
-    return TemplateResult(info.department, year, kind, out, len(table))
+    return TemplateResult(info.department, year, kind, out, sum(1 for row in mine if row.assigned))

@@ -77,7 +77,7 @@ def test_issue_and_setup_tell_the_user_what_happened(
     )
     assert code == 0
     assert "Đã cấp tệp thiết lập cho phòng YT (Phòng Y tế) năm 2020" in out
-    assert "9 chỉ tiêu" in out and "số thứ tự từ 1" in out
+    assert "8 chỉ tiêu" in out and "số thứ tự từ 1" in out  # not the heading C.2 above its eight rows
     passphrase = printed_passphrase(out)
     assert re.fullmatch(r"[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){3}", passphrase)
     assert "qua một đường khác với tệp" in out and "không chép cùng USB" in out
@@ -145,26 +145,52 @@ def test_status_json_has_exactly_the_documented_shape(
     code, out, _ = cli(capsys, "status", "--year", YEAR, "--json", "--db", offices["office"])
     assert code == 0
     data = json.loads(out)
-    assert list(data) == ["departments"]
-    keys = ["code", "name", "assigned", "entered", "last_sequence", "last_submitted_at", "signed", "open_conflicts"]
+    assert list(data) == ["year", "period", "deadline", "deadline_passed", "locked", "lock_reason", "departments"]
+    assert (data["year"], data["period"], data["deadline"], data["locked"]) == (2020, "uoc", None, False)
+    keys = [
+        "code",
+        "name",
+        "assigned",
+        "sent",
+        "entered",
+        "open_conflicts",
+        "late",
+        "standing",
+        "issued_at",
+        "first_received_at",
+        "last_file",
+        "last_received_at",
+        "last_made_at",
+        "last_sequence",
+        "signed",
+        "template",
+    ]
     assert all(list(line) == keys for line in data["departments"])
     kt = next(line for line in data["departments"] if line["code"] == "KT")
-    assert {k: kt[k] for k in keys if k != "last_submitted_at"} == {
+    moments = ("issued_at", "first_received_at", "last_received_at", "last_made_at")
+    assert {k: kt[k] for k in keys if k not in moments} == {
         "code": "KT",
         "name": "Phòng Kinh tế",
-        "assigned": 27,
+        "assigned": 28,
+        "sent": 0,  # the file only cleared A.2: no figure of its own in the table
         "entered": 26,
+        "open_conflicts": 0,
+        "late": False,
+        "standing": "đã nộp",
+        "last_file": "kt-1.json",
         "last_sequence": 1,
         "signed": True,
-        "open_conflicts": 0,
+        "template": False,
     }
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", kt["last_submitted_at"])
+    for moment in moments:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", kt[moment]), moment
     yt = next(line for line in data["departments"] if line["code"] == "YT")
-    assert (yt["last_sequence"], yt["last_submitted_at"], yt["signed"]) == (None, None, None)
+    assert (yt["last_sequence"], yt["last_received_at"], yt["signed"], yt["standing"]) == (None, None, None, "chưa nộp")
     code, out, _ = cli(capsys, "status", "--year", YEAR, "--db", offices["office"])
     assert "TÌNH HÌNH NỘP SỐ LIỆU ƯỚC THỰC HIỆN NĂM 2020" in out
-    assert re.search(r"^KT\s+Phòng Kinh tế\s+27\s+26\s+\d\d/\d\d/\d{4} \d\d:\d\d\s+1\s+đã ký\s+0$", out, re.M)
-    assert re.search(r"^YT\s+Phòng Y tế\s+8\s+8\s+chưa nộp\s+—\s+—\s+0$", out, re.M)
+    when = r"\d\d/\d\d/\d{4} \d\d:\d\d"
+    assert re.search(rf"^KT\s+Phòng Kinh tế\s+28\s+0\s+{when}\s+{when}\s+1\s+đã ký\s+0\s+đã nộp$", out, re.M)
+    assert re.search(r"^YT\s+Phòng Y tế\s+8\s+0\s+—\s+—\s+—\s+—\s+0\s+chưa nộp$", out, re.M)
     assert "1/14 phòng đã nộp" in out
 
 
@@ -246,7 +272,7 @@ def test_export_template_then_import_it_with_consent(
     code, out, _ = cli(
         capsys, "export-template", "--department", "KT", "--year", YEAR, "--out", template, "--db", offices["office"]
     )
-    assert code == 0 and "(29 chỉ tiêu)" in out and "--accept-unsigned" in out
+    assert code == 0 and "(28 chỉ tiêu)" in out and "--accept-unsigned" in out
     workbook = load_workbook(template)
     sheet = workbook["Nhập số liệu"]
     row = next(r for r in range(4, 40) if sheet.cell(r, 7).value == "A.2")
@@ -257,7 +283,7 @@ def test_export_template_then_import_it_with_consent(
     assert code == 0 and "kt.xlsx: đã nhận (phòng KT, biểu mẫu Excel chưa ký) — 1 giá trị thay đổi, 0 xung đột" in out
     code, out, _ = cli(capsys, "status", "--year", YEAR, "--json", "--db", offices["office"])
     kt = next(line for line in json.loads(out)["departments"] if line["code"] == "KT")
-    assert (kt["last_sequence"], kt["signed"]) == (None, False)
+    assert (kt["last_sequence"], kt["signed"], kt["template"], kt["sent"]) == (None, False, True, 1)
     code, out, _ = cli(capsys, "audit", "--year", YEAR, "--indicator", "A.2", "--db", offices["office"])
     assert "nguồn: biểu mẫu Excel chưa ký kt.xlsx (phòng KT, SHA-256" in out
 

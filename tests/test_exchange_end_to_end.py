@@ -95,8 +95,9 @@ def test_a_season_of_submissions_from_three_phong(tmp_path: Path) -> None:
     }
     for code in PHONG:
         assert (status[code]["last_sequence"], status[code]["signed"]) == (1, True)
-    assert (status["KT"]["assigned"], status["KT"]["entered"], status["KT"]["open_conflicts"]) == (27, 26, 1)
-    assert status["CA"]["last_submitted_at"] is None
+    kt = status["KT"]
+    assert (kt["assigned"], kt["sent"], kt["entered"], kt["open_conflicts"]) == (28, 1, 26, 1)  # A.2 is KT's own
+    assert status["CA"]["last_received_at"] is None
     assert "3/14 phòng đã nộp; 1 xung đột chưa giải quyết" in ok("status", "--year", YEAR, "--db", office)
 
     listing = ok("conflicts", "--year", YEAR, "--db", office)

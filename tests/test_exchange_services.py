@@ -252,22 +252,23 @@ def test_status_counts_assigned_entered_and_the_last_submission(
 ) -> None:
     before = {line.code: line for line in completeness(demo_db, YEAR)}
     assert before["KT"].last_sequence is None and before["KT"].signed is None
-    assert (before["KT"].assigned, before["KT"].entered) == (27, 27)
+    assert (before["KT"].assigned, before["KT"].sent, before["KT"].entered) == (28, 0, 27)
     set_value(kt, "A.2", YEAR, "", actor=OFFICER)
     set_value(demo_db, "A.3", YEAR, "470", actor=OFFICE)
     set_value(kt, "A.3", YEAR, "480", actor=OFFICER)
     import_submissions(demo_db, [submit(kt, tmp_path / "kt-1.json")], actor=OFFICE)
     after = {line.code: line for line in completeness(demo_db, YEAR)}
     kt_line = after["KT"]
-    assert (kt_line.assigned, kt_line.entered, kt_line.last_sequence, kt_line.signed, kt_line.open_conflicts) == (
-        27,
-        26,
-        1,
-        True,
-        1,
-    )
-    assert kt_line.last_submitted_at is not None
-    assert after["YT"].last_submitted_at is None
+    assert (
+        kt_line.assigned,
+        kt_line.sent,
+        kt_line.entered,
+        kt_line.last_sequence,
+        kt_line.signed,
+        kt_line.open_conflicts,
+    ) == (28, 0, 26, 1, True, 1)
+    assert kt_line.last_received_at is not None
+    assert after["YT"].last_received_at is None
 
 
 def test_a_filled_template_needs_consent_and_merges_against_what_was_written_in_it(

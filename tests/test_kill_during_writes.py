@@ -399,6 +399,14 @@ def table_whole_or_absent(path: Path, inputs: Inputs) -> None:
     assert taken in ([], list(inputs.revised)), f"{len(taken)} of the table's {len(inputs.revised)} figures stored"
 
 
+def deadline_whole_or_absent(path: Path, inputs: Inputs) -> None:
+    """The deadline is kept with its audit entry, or neither is there."""
+    with closing(sqlite3.connect(path)) as connection:
+        kept = connection.execute("SELECT value FROM settings WHERE key = 'deadline.2020.uoc'").fetchall()
+        audited = connection.execute("SELECT new FROM audit_log WHERE action = 'đặt hạn nộp'").fetchall()
+    assert (kept, audited) in (([], []), ([("2020-12-15",)], [("15/12/2020",)])), (kept, audited)
+
+
 def files_whole_or_absent(path: Path, inputs: Inputs) -> None:
     """Each file is in with its record, its values' provenance and its audit entries, or leaves no trace."""
     with closing(sqlite3.connect(path)) as connection:
@@ -475,6 +483,12 @@ WRITES = [
         argv=lambda db, i: python_main("import-submissions", *i.submissions, "--db", db),
         states=states_of_submissions,
         check=files_whole_or_absent,
+    ),
+    Write(
+        "status --deadline",
+        base=lambda i: i.office,
+        argv=lambda db, i: python_main("status", "--year", YEAR, "--deadline", "15/12/2020", "--db", db),
+        check=deadline_whole_or_absent,
     ),
     Write(
         "edits",  # sixty edits as the grid sends them: figures, pasted blocks, notes, targets, overrides

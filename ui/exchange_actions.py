@@ -15,6 +15,7 @@ and the dialogs are imported when an action is used.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -374,13 +375,13 @@ class ExchangeActions(QObject):
 
         def task(_job: Any) -> Any:
             database_layer.load()  # the tab may be opened while the layer still loads
-            from db.status import completeness
+            from db.status import status_report
 
-            return completeness(db, year, kind)
+            return status_report(db, year, kind)
 
-        def done(lines: Any) -> None:
+        def done(report: Any) -> None:
             if self.window.context is context:
-                page.show_lines(year, kind, lines)
+                page.show_report(report)
             else:  # the user changed period meanwhile
                 self.status_stale = True
 
@@ -400,6 +401,29 @@ class ExchangeActions(QObject):
     @property
     def status_busy(self) -> bool:
         return self._status_worker is not None
+
+    def set_deadline(self, chosen: date | None) -> None:
+        """Keep the period's *Hạn nộp* chosen in the tab (``None``: no deadline), then read the tab again."""
+        context = self.context
+        if context is None or not self.on_synthesis_side:
+            return
+        database_layer.load()
+        from bkdesk.reports.settings import format_date
+        from db.errors import StoreError
+        from db.status import set_deadline
+
+        try:
+            change = set_deadline(context.db, context.year, context.period, format_date(chosen), actor=context.actor)
+        except StoreError as exc:
+            self.warn("Hạn nộp", exc.message)
+            return
+        what = f"hạn nộp số liệu {context.period.label.lower()} năm {context.year}"
+        if change.new is None:
+            self.window.show_message(f"Đã bỏ {what}.")
+        else:
+            self.window.show_message(f"Đã đặt {what}: {format_date(change.new)}.")
+        self.status_stale = True
+        self.refresh_status_if_shown()
 
     # ---- a phòng: sending its figures --------------------------------------------------------
 

@@ -335,6 +335,7 @@ class MainWindow(QMainWindow):
             self.status_page = StatusPage()
             self.status_page.departmentActivated.connect(self.show_department)
             self.status_page.refreshRequested.connect(self.exchange.refresh_status)
+            self.status_page.deadlineChosen.connect(self.exchange.set_deadline)
         if self.tabs.indexOf(self.status_page) < 0:
             self.tabs.addTab(self.status_page, "Tình hình nộp")
         return self.status_page

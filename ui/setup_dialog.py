@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bkdesk.catalogue import is_assigned
 from bkdesk.exchange.times import local_date
 from bkdesk.text import clean
 from ui.dialog_buttons import ok_cancel
@@ -51,7 +52,7 @@ class SetupDialog(QDialog):
         self.setMinimumWidth(640)
         department = setup.department
         self._code = department.code
-        own = len(setup.own_rows())
+        own = sum(1 for row in setup.own_rows() if is_assigned(row.indicator, department.code, row.target))
         by = f" bởi {escape(setup.issued_by)}" if setup.issued_by else ""
         self.summary = QLabel(
             f"Tệp <b>{escape(file_name)}</b> là tệp thiết lập của <b>{escape(department.name)} "

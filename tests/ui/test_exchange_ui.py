@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,12 +32,13 @@ from ui.status_page import (
     CODE,
     CONFLICT_COLOUR,
     CONFLICTS,
-    ENTERED,
     INCOMPLETE_COLOUR,
     LAST,
+    SENT,
     SEQUENCE,
     SHARE,
     SIGNED,
+    STANDING,
     StatusPage,
 )
 
@@ -142,7 +144,9 @@ def test_three_dropped_files_are_imported_with_progress_and_a_line_each(
     qtbot: QtBot, window: MainWindow, dialogs: Dialogs, phong: dict[str, Phong], tmp_path: Path, demo_db: Database
 ) -> None:
     page = show_status(qtbot, window)
-    assert status_cells(page, "KT")[LAST] == "chưa nộp" and status_cells(page, "KT")[SIGNED] == "—"
+    kt = status_cells(page, "KT")
+    assert (kt[LAST], kt[SIGNED]) == ("—", "—")
+    assert re.fullmatch(r"đã cấp tệp thiết lập ngày \d\d/\d\d/\d{4}, chưa nộp", kt[STANDING])
     phong["KT"].enter("A.2", "3.100")
     phong["YT"].enter("C.2.1", "13,5")
     phong["GDDT"].enter("C.1.1.a", "40")
@@ -172,7 +176,8 @@ def test_three_dropped_files_are_imported_with_progress_and_a_line_each(
     qtbot.waitUntil(lambda: status_cells(page, "KT")[SEQUENCE] == "1", timeout=30000)
     kt, gddt = status_cells(page, "KT"), status_cells(page, "GDDT")
     assert (kt[SIGNED], kt[CONFLICTS], kt[LAST][2], kt[LAST][5]) == ("Có", "0", "/", "/")
-    assert (gddt[ENTERED], gddt[SHARE]) == ("9", "90")  # one value cleared at the phòng: 9 of 10
+    # GDDT changed one figure and cleared another: one figure of its own out of 10; KT's is its own too.
+    assert (gddt[SENT], gddt[SHARE], kt[SENT], kt[STANDING]) == ("1", "10", "1", "đã nộp")
 
 
 def test_history_of_a_merged_value_names_the_file(
@@ -392,10 +397,9 @@ def test_screenshots_of_the_status_tab_and_the_conflicts_dialog(
         red = pixels_of(picture, cell, CONFLICT_COLOUR)
         assert (red > 3) if conflicts != "0" else (red == 0), f"the conflicts of {code}"
         assert ink(picture, cell, darker_than=160) > 3  # the count itself is written
-    for code, complete in (("GDDT", False), ("KT", True)):  # GDDT left one of its rows empty
-        cell = cell_region(page.table, page.model.index(page.model.row_of(code), ENTERED), window)
-        brown = pixels_of(picture, cell, INCOMPLETE_COLOUR)
-        assert (brown == 0) if complete else (brown > 3), f"the rows entered by {code}"
+    # GDDT's own figures: C.1.6 cleared, the others as issued, so none of its 10 is its own.
+    cell = cell_region(page.table, page.model.index(page.model.row_of("GDDT"), SENT), window)
+    assert status_cells(page, "GDDT")[SENT] == "0" and pixels_of(picture, cell, INCOMPLETE_COLOUR) > 3
 
     shot: list[QDialog] = []
 
@@ -489,7 +493,9 @@ def test_the_excel_template_of_a_phong_is_written_where_chosen(
     template = read_template((tmp_path / names[0]).read_bytes())
     codes = [value.code for value in template.values]
     assert template.info.department.code == "GDDT" and "C.1.1.a" in codes and "C.2.1" not in codes
-    told = f"Đã xuất biểu mẫu Excel ước thực hiện năm 2020 cho phòng GDDT ({len(codes)} chỉ tiêu)"
+    # 12 rows, of which the headings C.1 and C.1.1 (no unit, no target) take no figure and are not counted.
+    assert len(codes) == 12 and {"C.1", "C.1.1"} <= set(codes)
+    told = "Đã xuất biểu mẫu Excel ước thực hiện năm 2020 cho phòng GDDT (10 chỉ tiêu)"
     assert told in dialogs.messages()[-1]
 
 
@@ -544,9 +550,9 @@ def test_the_status_and_conflict_tables_are_well_behaved_qt_models(
     status = StatusModel(completeness(demo_db, YEAR))
     qtmodeltester.check(status)
     row = status.row_of("KT")
-    assert [status.index(row, c).data() for c in (ENTERED, SHARE, SEQUENCE, SIGNED, CONFLICTS)] == [
-        "27",
-        "100",
+    assert [status.index(row, c).data() for c in (SENT, SHARE, SEQUENCE, SIGNED, CONFLICTS)] == [
+        "0",  # A.2 went to a conflict: the table still holds the office's figure
+        "0",
         "1",
         "Có",
         "1",
