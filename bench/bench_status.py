@@ -59,8 +59,8 @@ def main() -> None:
         setups = []
         for d in range(DEPARTMENTS):
             out = folder / f"P{d:03d}.setup"
-            issue_department(db, f"P{d:03d}", YEAR, out, actor="bench")
-            setups.append(out)
+            issued = issue_department(db, f"P{d:03d}", YEAR, out, actor="bench")
+            setups.append((out, issued.passphrase))
         files = write_submissions(folder, setups)
         import_submissions(db, files, actor="bench")
         print(

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 import pytest
 
 from tests.fixtures.commands import dump, run_main
+from tests.fixtures.keys import passphrase_file
 
 YEAR = "2020"
 
@@ -38,11 +39,21 @@ def exchanged(tmp_path_factory: pytest.TempPathFactory) -> Exchanged:
     folder = tmp_path_factory.mktemp("exchanged")
     path = folder / "tonghop.sqlite"
     said = {"demo": ok("demo", "--db", path)}
+    secret = ("--passphrase-file", passphrase_file(folder / "giay"))
     for code in ("KT", "YT"):
         said[f"issue {code}"] = ok(
-            "issue-department", "--department", code, "--year", YEAR, "--out", folder / f"{code}.setup", "--db", path
+            "issue-department",
+            "--department",
+            code,
+            "--year",
+            YEAR,
+            "--out",
+            folder / f"{code}.setup",
+            *secret,
+            "--db",
+            path,
         )
-    said["setup"] = ok("setup", folder / "KT.setup", "--db", folder / "KT.sqlite")
+    said["setup"] = ok("setup", folder / "KT.setup", *secret, "--db", folder / "KT.sqlite")
     ok("set-value", "A.2", "3.100", "--db", folder / "KT.sqlite")
     said["export-submission"] = ok(
         "export-submission", "--year", YEAR, "--out", folder / "KT-1.json", "--db", folder / "KT.sqlite"

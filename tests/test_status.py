@@ -55,7 +55,7 @@ def test_the_count_of_a_phongs_indicators_is_the_same_everywhere(demo_db: Databa
     issued = issue_department(demo_db, "KT", YEAR, tmp_path / "kt.setup", actor=OFFICE)
     phong = open_database(tmp_path / "kt.sqlite")
     try:
-        installed = install_setup(phong, tmp_path / "kt.setup", actor="cán bộ KT")
+        installed = install_setup(phong, tmp_path / "kt.setup", actor="cán bộ KT", passphrase=issued.passphrase)
         # What the phòng's grid takes figures on: its rows that are no heading.
         rows = [r for r in load_rows(phong, YEAR) if r.indicator.department == "KT"]
         grid = sum(1 for r in rows if not is_heading(r.indicator, r.target, r.target_other_year))
