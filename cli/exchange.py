@@ -7,12 +7,22 @@ conflicts, lock, unlock. A phòng's PC: setup, export-submission. Both: audit.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bkdesk.backups import BackupReason
 from bkdesk.catalogue import PeriodKind
 from cli.common import EXIT_OK, EXIT_REFUSED, add_database_options, add_period_option, fail, json_dump, open_db, say
+from cli.passphrase import ENV as PASSPHRASE_ENV
+from cli.passphrase import (
+    TRIES,
+    add_passphrase_options,
+    ask,
+    read_passphrase_file,
+    refuse_on_command_line,
+    setup_passphrase,
+)
 
 if TYPE_CHECKING:
     from db.database import Database
@@ -27,16 +37,26 @@ def _optional_period(parser: argparse.ArgumentParser, help_text: str) -> None:
 
 def register(subparsers: Any) -> None:
     issue = subparsers.add_parser(
-        "issue-department", help="văn phòng tổng hợp: cấp tệp thiết lập (kèm khóa ký) cho một phòng"
+        "issue-department", help="văn phòng tổng hợp: cấp tệp thiết lập (kèm khóa ký đã mã hóa) cho một phòng"
     )
     issue.add_argument("--department", required=True, metavar="MÃ", help="mã phòng, ví dụ KT")
     issue.add_argument("--year", type=int, required=True)
-    issue.add_argument("--out", required=True, metavar="TỆP", help="tệp thiết lập sẽ ghi (giữ kín như mật khẩu)")
+    issue.add_argument("--out", required=True, metavar="TỆP", help="tệp thiết lập sẽ ghi")
+    add_passphrase_options(
+        issue,
+        "tệp chứa cụm mật khẩu của văn phòng (ít nhất 16 ký tự) để mã hóa khóa ký; "
+        "không có: bkdesk tạo một cụm ngẫu nhiên và in ra một lần",
+    )
     add_database_options(issue)
     issue.set_defaults(handler=run_issue)
 
     setup = subparsers.add_parser("setup", help="máy của phòng: tạo cơ sở dữ liệu của phòng từ tệp thiết lập")
     setup.add_argument("file", metavar="TỆP", help="tệp thiết lập do văn phòng tổng hợp cấp")
+    add_passphrase_options(
+        setup,
+        f"tệp chứa cụm mật khẩu của tệp thiết lập (hoặc biến môi trường {PASSPHRASE_ENV}; "
+        "không có cả hai: hỏi trong cửa sổ dòng lệnh)",
+    )
     add_database_options(setup)
     setup.set_defaults(handler=run_setup)
 
@@ -118,8 +138,10 @@ def run_issue(args: argparse.Namespace) -> int:
     from bkdesk.text import clean
     from db.issue import issue_department
 
+    refuse_on_command_line(args)
+    own = read_passphrase_file(args.passphrase_file) if args.passphrase_file else None
     db = open_db(args)
-    result = issue_department(db, clean(args.department), args.year, Path(args.out), actor=_actor())
+    result = issue_department(db, clean(args.department), args.year, Path(args.out), actor=_actor(), passphrase=own)
     again = " (cấp lại: khóa cũ hết hiệu lực)" if result.reissued else ""
     say(
         f"Đã cấp tệp thiết lập cho phòng {result.department.code} ({result.department.name}) năm {result.year}"
@@ -127,22 +149,44 @@ def run_issue(args: argparse.Namespace) -> int:
     )
     say(
         f"{result.rows} chỉ tiêu; khóa {result.key_id}; tệp nộp tiếp theo mang số thứ tự từ {result.sequence + 1}. "
-        "Tệp chứa khóa ký riêng của phòng: chỉ trao tận tay."
+        "Khóa ký trong tệp được mã hóa bằng cụm mật khẩu: tệp thiếu cụm mật khẩu không ký được gì."
+    )
+    if result.generated:
+        say("Cụm mật khẩu của tệp thiết lập này (chỉ in một lần, bkdesk không lưu lại):")
+        say(f"    {result.passphrase}")
+    say(
+        "Hãy trao cụm mật khẩu cho phòng qua một đường khác với tệp (đọc qua điện thoại, hoặc ghi giấy trao tận "
+        "tay), không chép cùng USB, không gửi cùng thư với tệp."
     )
     return EXIT_OK
 
 
 def run_setup(args: argparse.Namespace) -> int:
     from db.database import default_db_path
-    from db.department_setup import install_setup
+    from db.department_setup import WrongPassphrase, install_unlocked, read_setup_file, unlock_setup
+    from db.key_store import where_kept
 
+    refuse_on_command_line(args)
+    read_setup_file(Path(args.file))  # a file that is no setup file is refused before a passphrase is asked for
+    passphrase, typed = setup_passphrase(args)
+    tries = 1
+    while True:
+        # The key is opened before a database is opened or created: a wrong passphrase leaves no file behind.
+        try:
+            unlocked = unlock_setup(Path(args.file), passphrase)
+            break
+        except WrongPassphrase as exc:
+            if not typed or tries >= TRIES:
+                raise
+            say(f"Lỗi: {exc.message}", sys.stderr)
+            passphrase, tries = ask(), tries + 1
     file = Path(args.db) if getattr(args, "db", None) else None
     if file is None and not getattr(args, "db_url", None):
         file = default_db_path()
     created = file is not None and not file.exists()
     db = open_db(args)
     try:
-        result = install_setup(db, Path(args.file), actor=_actor())
+        result = install_unlocked(db, unlocked, actor=_actor())
     except BaseException:
         # A refused setup file leaves no new, empty database behind.
         db.dispose()
@@ -152,7 +196,13 @@ def run_setup(args: argparse.Namespace) -> int:
         raise
     department = f"phòng {result.department.code} ({result.department.name})"
     if result.already_installed:
-        say(f"Tệp thiết lập này đã được cài vào {db.label} cho {department}; không có gì thay đổi.")
+        if result.key_restored:
+            say(
+                f"Tệp thiết lập này đã được cài vào {db.label} cho {department}; khóa ký của phòng, "
+                "máy này chưa có, đã được cất lại: máy này ký được tệp nộp."
+            )
+        else:
+            say(f"Tệp thiết lập này đã được cài vào {db.label} cho {department}; không có gì thay đổi.")
         return EXIT_OK
     action = "Đã cập nhật" if result.replaced else "Đã tạo"
     say(f"{action} cơ sở dữ liệu {db.label} cho {department}, năm {result.year}.")
@@ -160,6 +210,7 @@ def run_setup(args: argparse.Namespace) -> int:
         f"{result.rows} chỉ tiêu của phòng; {result.values_changed} giá trị được ghi; "
         f"tệp nộp tiếp theo mang số thứ tự {result.next_sequence}."
     )
+    say(where_kept(result.key_store))
     return EXIT_OK
 
 

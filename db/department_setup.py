@@ -1,7 +1,16 @@
-"""On a phòng's PC: make (or refresh) its database from the setup file the synthesis office issued."""
+"""On a phòng's PC: make (or refresh) its database from the setup file the synthesis office issued.
+
+The file's key opens only with the passphrase the synthesis office gave by another
+channel (:func:`unlock_setup`, scrypt: done before the database is touched); the opened
+key goes into this PC's key store (:mod:`db.key_store`), never into the database in the
+clear. Setup files are ordered by their time of issue, which a restore of the synthesis
+office's database does not turn back: a later one installs over an earlier one, never
+the reverse.
+"""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,18 +18,25 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bkdesk.catalogue import Department, PeriodKind
+from bkdesk.exchange import key_seal
 from bkdesk.exchange.files import FileRefused, read_limited
 from bkdesk.exchange.setup_file import Setup, read_setup
-from bkdesk.exchange.times import local_date
+from bkdesk.exchange.times import local_text
 from bkdesk.tables import Table, TableLine
-from db import audit
+from db import audit, key_store
 from db.database import Database
 from db.entry import write_value
-from db.errors import StoreError
+from db.errors import InvalidInput, StoreError
 from db.exchange_models import DepartmentIdentity, IssuedSetup
 from db.models import DepartmentRow, IndicatorRow
 from db.roles import role_in, set_department_role
 from db.table_store import store_table, upsert_departments
+
+log = logging.getLogger("bkdesk.db")
+
+
+class WrongPassphrase(InvalidInput):
+    """The passphrase does not open the setup file's key: nothing was installed; the user may type it again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +48,17 @@ class SetupResult:
     next_sequence: int
     already_installed: bool
     replaced: bool
+    key_restored: bool = False  # the same setup again, on a PC that had lost its key: the key is back
+    key_store: str = ""  # where this PC keeps the key (db.key_store.KEYRING or CONFIG)
+
+
+@dataclass(frozen=True, slots=True)
+class UnlockedSetup:
+    """A setup file read and its key opened with the passphrase (kept in memory only, until installed)."""
+
+    setup: Setup
+    path: Path
+    private_key: str
 
 
 def read_setup_file(path: Path) -> Setup:
@@ -41,9 +68,53 @@ def read_setup_file(path: Path) -> Setup:
         raise StoreError(f"Tệp thiết lập {path.name}: {exc.message}") from exc
 
 
-def install_setup(db: Database, path: Path, *, actor: str) -> SetupResult:
-    """Make the database ready for the phòng named in the setup file, and that phòng alone."""
+def unlock_setup(path: Path, passphrase: str) -> UnlockedSetup:
+    """Read the setup file and open its key; :class:`WrongPassphrase` or a refusal naming the file otherwise."""
     setup = read_setup_file(path)
+    code = setup.department.code
+    try:
+        private_key = key_seal.open_private_key(
+            setup.sealed_key, passphrase, setup_id=setup.setup_id, department=code, key_id=setup.key_id
+        )
+    except key_seal.WrongPassphrase as exc:
+        raise WrongPassphrase(
+            f"Cụm mật khẩu không đúng với tệp thiết lập {path.name} (phòng {code}): hãy nhập đúng cụm mật khẩu "
+            "văn phòng tổng hợp đã trao cùng tệp này (mỗi lần cấp có một cụm mật khẩu riêng). Chưa cài gì."
+        ) from exc
+    except key_seal.SealError as exc:
+        raise StoreError(
+            f"Tệp thiết lập {path.name}: {exc.message}. Chưa cài gì; hãy đề nghị văn phòng tổng hợp cấp lại "
+            "tệp thiết lập."
+        ) from exc
+    return UnlockedSetup(setup, path, private_key)
+
+
+def install_setup(db: Database, path: Path, *, actor: str, passphrase: str) -> SetupResult:
+    """Make the database ready for the phòng named in the setup file, and that phòng alone."""
+    return install_unlocked(db, unlock_setup(path, passphrase), actor=actor)
+
+
+def install_unlocked(db: Database, unlocked: UnlockedSetup, *, actor: str) -> SetupResult:
+    """Install a setup whose key is open: the key into this PC's key store, the rest into the database."""
+    setup = unlocked.setup
+    with db.read() as session:
+        before = session.scalar(select(DepartmentIdentity).order_by(DepartmentIdentity.id.desc()))
+        previous = (before.setup_id, before.key_store) if before is not None else None
+    # Before the write lock: a keyring may ask the user to unlock it.
+    stored = key_store.store_key(setup.setup_id, unlocked.private_key)
+    try:
+        result = _install(db, unlocked, stored, actor=actor)
+    except BaseException:
+        if previous is None or previous[0] != setup.setup_id:
+            key_store.forget_key(stored.store, setup.setup_id)
+        raise
+    if previous is not None and previous[0] != setup.setup_id and previous[1]:
+        key_store.forget_key(previous[1], previous[0])
+    return result
+
+
+def _install(db: Database, unlocked: UnlockedSetup, stored: key_store.StoredKey, *, actor: str) -> SetupResult:
+    setup, path = unlocked.setup, unlocked.path
     source = f"tệp thiết lập {path.name}"
     with db.begin() as session:
         role = role_in(session)
@@ -60,12 +131,25 @@ def install_setup(db: Database, path: Path, *, actor: str) -> SetupResult:
         identity = session.scalar(select(DepartmentIdentity).order_by(DepartmentIdentity.id.desc()))
         own = setup.own_rows()
         if identity is not None and identity.setup_id == setup.setup_id:
+            restored = not _has_key(identity)
+            identity.key_store, identity.sealed_key, identity.legacy_private_key = stored.store, stored.sealed, ""
+            if restored:
+                audit.record(
+                    session,
+                    actor=actor,
+                    action="cất lại khóa ký",
+                    year=setup.year,
+                    new=f"phòng {setup.department.code}, khóa {setup.key_id}",
+                    source=source,
+                )
             next_sequence = identity.last_sequence + 1
-            return SetupResult(setup.department, setup.year, len(own), 0, next_sequence, True, False)
+            return SetupResult(
+                setup.department, setup.year, len(own), 0, next_sequence, True, False, restored, stored.store
+            )
         if identity is not None and identity.issued_at > setup.issued_at:
             raise StoreError(
-                f"Tệp thiết lập {path.name} cấp ngày {local_date(setup.issued_at)} cũ hơn tệp đã cài "
-                f"(cấp ngày {local_date(identity.issued_at)}); hãy dùng tệp thiết lập mới nhất"
+                f"Tệp thiết lập {path.name} cấp lúc {local_text(setup.issued_at)} cũ hơn tệp đã cài "
+                f"(cấp lúc {local_text(identity.issued_at)}); hãy dùng tệp thiết lập mới nhất"
             )
         owners = {d.code: d for d in (*setup.departments, setup.department)}
         upsert_departments(session, list(owners.values()))
@@ -101,7 +185,9 @@ def install_setup(db: Database, path: Path, *, actor: str) -> SetupResult:
                 department_code=setup.department.code,
                 department_name=setup.department.name,
                 setup_id=setup.setup_id,
-                legacy_private_key=setup.private_key,
+                key_store=stored.store,
+                sealed_key=stored.sealed,
+                legacy_private_key="",
                 key_id=setup.key_id,
                 issued_at=setup.issued_at,
                 last_sequence=max(last, setup.sequence),
@@ -124,7 +210,18 @@ def install_setup(db: Database, path: Path, *, actor: str) -> SetupResult:
             max(last, setup.sequence) + 1,
             already_installed=False,
             replaced=identity is not None,
+            key_store=stored.store,
         )
+
+
+def _has_key(identity: DepartmentIdentity) -> bool:
+    """Whether this PC holds the installation's key (a store that does not answer counts as not)."""
+    if identity.legacy_private_key:
+        return True
+    try:
+        return key_store.load_key(identity.key_store, identity.sealed_key, identity.setup_id) is not None
+    except StoreError:
+        return False
 
 
 def _has_data(session: Session) -> bool:

@@ -107,13 +107,20 @@ def issues_of(session: Session, department_id: int) -> list[IssuedSetup]:
 
 
 def last_sequence(session: Session, department_id: int) -> int:
-    """The highest sequence number received from (or issued onwards to) a phòng; 0 before any."""
-    issued = (
-        select(func.max(IssuedSetup.sequence_start)).where(IssuedSetup.department_id == department_id).scalar_subquery()
-    )
+    """The highest sequence number received from (or issued onwards to) a phòng, over all its installations; 0
+    before any. A re-issue starts above it."""
+    of_phong = IssuedSetup.department_id == department_id
+    started = select(func.max(IssuedSetup.sequence_start)).where(of_phong).scalar_subquery()
+    taken = select(func.max(IssuedSetup.last_sequence)).where(of_phong).scalar_subquery()
     received = select(func.max(ImportedSubmission.sequence)).where(ImportedSubmission.department_id == department_id)
-    row = session.execute(received.add_columns(issued)).one()
-    return max(row[0] or 0, row[1] or 0)
+    row = session.execute(received.add_columns(started, taken)).one()
+    return max(row[0] or 0, row[1] or 0, row[2] or 0)
+
+
+def installation_of(session: Session, department_id: int, key_id: str) -> IssuedSetup | None:
+    """The setup issued to a phòng whose key has id ``key_id`` (one installation), if this database knows it."""
+    query = select(IssuedSetup).where(IssuedSetup.department_id == department_id, IssuedSetup.key_id == key_id)
+    return session.scalars(query.order_by(IssuedSetup.id.desc()).limit(1)).first()
 
 
 SIGNED_CHANNEL = ""

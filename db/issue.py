@@ -1,8 +1,11 @@
 """Issuing a phòng: its setup file with a new signing key; the synthesis office keeps the public half.
 
-Issuing again (a new PC, new targets) makes a new key and a new setup whose figures
-become the new merge base and whose sequence numbers continue above the last one
-received; files signed with an earlier key are refused from then on.
+The key gets a random id and is sealed in the file with a passphrase
+(:mod:`bkdesk.exchange.key_seal`): one bkdesk generates (80 bits, shown once, never
+stored) or the office's own. Issuing again (a new PC, new targets, a lost stick) makes
+a new key and a new setup whose figures become the new merge base and whose sequence
+numbers continue above the last one received; files signed with an earlier key are
+refused from then on.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from sqlalchemy.orm import Session
 
 from bkdesk import __version__
 from bkdesk.catalogue import Department, PeriodKind, with_ancestors
-from bkdesk.exchange import signing
+from bkdesk.exchange import key_seal, signing
 from bkdesk.exchange.setup_file import Setup, SetupRow, write_setup
 from db import audit
 from db.database import Database
+from db.errors import InvalidInput
 from db.exchange import (
     YearRow,
     bases,
@@ -46,25 +50,50 @@ class IssueResult:
     sequence: int
     key_id: str
     reissued: bool
+    passphrase: str  # what opens the key: shown to the office once, never stored
+    generated: bool  # made by bkdesk (else the office's own, which it already knows)
 
 
-def issue_department(db: Database, code: str, year: int, out: Path, *, actor: str) -> IssueResult:
-    """Make the setup file for phòng ``code`` and record its public key and merge base."""
+@dataclass(frozen=True, slots=True)
+class _NewKey:
+    setup_id: str
+    key_id: str
+    public_key: str
+    sealed: key_seal.SealedKey
+
+
+def issue_department(
+    db: Database, code: str, year: int, out: Path, *, actor: str, passphrase: str | None = None
+) -> IssueResult:
+    """Make the setup file for phòng ``code`` and record its public key and merge base.
+
+    ``passphrase`` is the office's own (at least 16 characters); without it one is generated.
+    """
+    try:
+        chosen = key_seal.new_passphrase() if passphrase is None else key_seal.office_passphrase(passphrase)
+    except key_seal.PassphraseRefused as exc:
+        raise InvalidInput(f"Không cấp tệp thiết lập: {exc.message}") from exc
+    pair = signing.new_key_pair()
+    setup_id, key_id = str(uuid.uuid4()), signing.new_key_id()
+    # scrypt before the write lock: it takes a tenth of a second on purpose.
+    sealed = key_seal.seal_private_key(pair.private_key, chosen, setup_id=setup_id, department=code, key_id=key_id)
+    new_key = _NewKey(setup_id, key_id, pair.public_key, sealed)
     with db.begin() as session:
         require_synthesis(session, "cấp tệp thiết lập cho phòng", db.label)
         department, rows, mine = department_table(session, code, year)
         keep = with_ancestors((row.indicator for row in rows), (row.indicator.code for row in mine))
         included = [row for row in rows if row.indicator.code in keep]
-        setup = _setup(session, department, year, included, mine, actor)
+        setup = _setup(session, department, year, included, mine, actor, new_key)
         reissued = bool(issues_of(session, department.id))
         session.add(
             IssuedSetup(
                 setup_id=setup.setup_id,
                 department_id=department.id,
                 year=year,
-                public_key=signing.public_key_of(setup.private_key),
+                public_key=new_key.public_key,
                 key_id=setup.key_id,
                 sequence_start=setup.sequence,
+                last_sequence=setup.sequence,
                 issued_at=setup.issued_at,
                 issued_by=actor,
                 file_name=out.name,
@@ -88,11 +117,19 @@ def issue_department(db: Database, code: str, year: int, out: Path, *, actor: st
             setup.sequence,
             setup.key_id,
             reissued,
+            chosen,
+            passphrase is None,
         )
 
 
 def _setup(
-    session: Session, department: DepartmentRow, year: int, included: list[YearRow], mine: list[YearRow], actor: str
+    session: Session,
+    department: DepartmentRow,
+    year: int,
+    included: list[YearRow],
+    mine: list[YearRow],
+    actor: str,
+    key: _NewKey,
 ) -> Setup:
     now = utcnow()
     own_ids = {row.indicator_id for row in mine}
@@ -109,15 +146,18 @@ def _setup(
         for d in session.scalars(select(DepartmentRow).order_by(DepartmentRow.id))
         if d.code in owners
     )
+    # The key was sealed for the code asked for; the catalogue found the phòng by that very code.
+    assert key.sealed.department == department.code
     return Setup(
-        setup_id=str(uuid.uuid4()),
+        setup_id=key.setup_id,
         department=Department(department.code, department.name),
         year=year,
         sequence=last_sequence(session, department.id),
         issued_at=now,
         issued_by=actor,
         app_version=__version__,
-        private_key=signing.new_key_pair().private_key,
+        key_id=key.key_id,
+        sealed_key=key.sealed,
         departments=departments,
         rows=tuple(
             SetupRow(

@@ -1,4 +1,10 @@
-"""On a phòng's PC: write its whole state for a period into one signed submission file."""
+"""On a phòng's PC: write its whole state for a period into one signed submission file.
+
+The key comes from this PC's key store (:mod:`db.key_store`); a database copied or
+restored onto a PC that does not hold it signs nothing. A key a database set up before
+schema version 3 still holds in the clear moves into the store at its first signing,
+in the same transaction, and leaves the database.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ from sqlalchemy import select
 from bkdesk import __version__
 from bkdesk.catalogue import Department, PeriodKind
 from bkdesk.exchange.submission import Submission, SubmittedValue, write_submission
-from db import audit
+from db import audit, key_store
 from db.database import Database
 from db.errors import StoreError
 from db.exchange import figures, own_rows, require_year, write_file_atomically, year_rows
@@ -61,6 +67,7 @@ def export_submission(db: Database, year: int, kind: PeriodKind, out: Path, *, a
                     updated_at=value.updated_at if value is not None else None,
                 )
             )
+        private_key = _signing_key(identity, department)
         identity.last_sequence += 1
         submission = Submission(
             department=department,
@@ -83,7 +90,7 @@ def export_submission(db: Database, year: int, kind: PeriodKind, out: Path, *, a
             source=f"tệp {out.name}",
         )
         session.flush()
-        write_file_atomically(out, write_submission(submission, identity.legacy_private_key))
+        write_file_atomically(out, write_submission(submission, private_key))
         return ExportResult(
             department,
             year,
@@ -93,3 +100,20 @@ def export_submission(db: Database, year: int, kind: PeriodKind, out: Path, *, a
             len(values),
             sum(1 for v in values if v.value),
         )
+
+
+def _signing_key(identity: DepartmentIdentity, department: Department) -> str:
+    """The installation's private key from this PC's store (a legacy plain key is moved there first)."""
+    if identity.legacy_private_key:
+        stored = key_store.store_key(identity.setup_id, identity.legacy_private_key)
+        private_key = identity.legacy_private_key
+        identity.key_store, identity.sealed_key, identity.legacy_private_key = stored.store, stored.sealed, ""
+        return private_key
+    loaded = key_store.load_key(identity.key_store, identity.sealed_key, identity.setup_id)
+    if loaded is None:
+        raise StoreError(
+            f"Máy này không có khóa ký của phòng {department.code} (cơ sở dữ liệu được chép hoặc khôi phục từ "
+            "máy khác, hoặc khóa đã bị xóa khỏi máy): hãy đề nghị văn phòng tổng hợp cấp lại tệp thiết lập "
+            "cho phòng rồi cài trên máy này. Không có tệp nào được ghi."
+        )
+    return loaded

@@ -4,7 +4,10 @@ For each file: a file already imported (same SHA-256) is unchanged; otherwise th
 signature is checked against the key issued to the phòng it names (a template,
 unsigned, only with the user's consent), the period must exist and be open, every
 indicator must be the phòng's, every figure must pass the same checks as an entry
-by hand, and a signed file must be newer than the last one taken from that phòng.
+by hand, and a signed file must be newer than the last one taken from its installation
+(the setup, and key, it was signed with). The key is found by the id the file carries: a
+key this database never issued (a database restored from a backup older than the phòng's
+latest setup) is said to be so, never taken for a forged file.
 Anything wrong refuses the whole file and leaves the database as it was. What is
 accepted is merged three ways (:mod:`bkdesk.exchange.merge`): values are written
 through :func:`db.entry.write_value`, so checks and audit are those of the app, and
@@ -34,8 +37,8 @@ from db import audit
 from db.database import Database
 from db.entry import Prepared, refuse_locked, write_value
 from db.errors import StoreError
-from db.exchange import SIGNED_CHANNEL, AgreedFigure, bases, figure_of, issues_of, last_sequence, save_bases
-from db.exchange_models import ConflictRow, ImportedSubmission, ValueProvenance
+from db.exchange import SIGNED_CHANNEL, AgreedFigure, bases, figure_of, installation_of, issues_of, save_bases
+from db.exchange_models import ConflictRow, ImportedSubmission, IssuedSetup, ValueProvenance
 from db.models import DepartmentRow, IndicatorRow, PeriodRow, TargetRow, ValueRow, utcnow
 from db.roles import require_synthesis
 from db.tables import ensure_period
@@ -180,16 +183,16 @@ def _apply(session: Session, incoming: Incoming, *, actor: str, accept_unsigned:
     department = session.scalar(select(DepartmentRow).where(DepartmentRow.code == code))
     if department is None:
         raise Refusal(f"phòng {code} không có trong danh mục của văn phòng tổng hợp")
-    if incoming.is_signed:
-        _check_signature(session, department, incoming)
+    installation = _check_signature(session, department, incoming) if incoming.is_signed else None
     period = _open_period(session, incoming)
-    if incoming.sequence is not None:
-        last = last_sequence(session, department.id)
+    if installation is not None and incoming.sequence is not None:
+        last = installation.last_sequence
         if incoming.sequence <= last:
             raise Refusal(
                 f"số thứ tự {incoming.sequence} không mới hơn số thứ tự {last} đã nhận từ phòng {code} "
                 "(bản cũ hoặc tệp gửi lại)"
             )
+        installation.last_sequence = incoming.sequence
     rows, locals_ = _indicators(session, incoming, department, period)
     figures_in = _checked_figures(incoming, rows)
     channel = incoming.template.info.template_id if incoming.template is not None else SIGNED_CHANNEL
@@ -249,7 +252,8 @@ def _apply(session: Session, incoming: Incoming, *, actor: str, accept_unsigned:
     )
 
 
-def _check_signature(session: Session, department: DepartmentRow, incoming: Incoming) -> None:
+def _check_signature(session: Session, department: DepartmentRow, incoming: Incoming) -> IssuedSetup:
+    """The installation whose current key signed the file; a refusal saying which key, or that the file changed."""
     assert incoming.signed is not None
     issues = issues_of(session, department.id)
     if not issues:
@@ -257,20 +261,33 @@ def _check_signature(session: Session, department: DepartmentRow, incoming: Inco
             f"phòng {department.code} chưa được cấp tệp thiết lập, nên không có khóa để kiểm tra chữ ký "
             "(hãy cấp bằng lệnh issue-department)"
         )
-    current = issues[0]
-    if incoming.signed.verify(current.public_key):
-        return
-    for older in issues[1:]:
-        if incoming.signed.verify(older.public_key):
-            raise Refusal(
-                f"tệp được ký bằng khóa cũ của phòng {department.code} (cấp ngày {local_date(older.issued_at)}); "
-                f"phòng đã được cấp lại ngày {local_date(current.issued_at)}, hãy xuất lại tệp từ máy đã cài "
-                "tệp thiết lập mới"
-            )
-    raise Refusal(
+    tampered = Refusal(
         f"chữ ký không hợp lệ: tệp đã bị sửa sau khi ký, hoặc không được ký bằng khóa đã cấp cho phòng "
         f"{department.code}"
     )
+    installation = installation_of(session, department.id, incoming.signed.submission.key_id)
+    if installation is None:
+        if _key_of_another_phong(session, incoming.signed.submission.key_id):
+            raise tampered
+        raise Refusal(
+            f"khóa ký của phòng {department.code} mới hơn bản sao lưu này: hãy khôi phục bản sao lưu mới hơn "
+            "hoặc cấp lại tệp thiết lập"
+        )
+    if not incoming.signed.verify(installation.public_key):
+        raise tampered
+    current = issues[0]
+    if installation.id != current.id:
+        raise Refusal(
+            f"tệp được ký bằng khóa cũ của phòng {department.code} (cấp ngày {local_date(installation.issued_at)}); "
+            f"phòng đã được cấp lại ngày {local_date(current.issued_at)}, hãy xuất lại tệp từ máy đã cài "
+            "tệp thiết lập mới"
+        )
+    return installation
+
+
+def _key_of_another_phong(session: Session, key_id: str) -> bool:
+    """A key id this database issued to some other phòng: the file is not this phòng's, whatever else."""
+    return session.scalar(select(IssuedSetup.id).where(IssuedSetup.key_id == key_id).limit(1)) is not None
 
 
 def _open_period(session: Session, incoming: Incoming) -> PeriodRow:

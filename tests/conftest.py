@@ -37,6 +37,26 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     yield
 
 
+@pytest.fixture(autouse=True)
+def keyring_backend(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """A working keyring in memory for every test, and the null one for the commands a test starts.
+
+    The user's own keyring is never read or written: not here (``keyring.set_keyring``), not
+    in a ``python main.py`` child (``PYTHON_KEYRING_BACKEND``, where bkdesk then keeps keys in
+    the test's config folder).
+    """
+    import keyring
+    from keyring.backends import null
+
+    from tests.fixtures.keys import NULL_BACKEND, MemoryKeyring
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", NULL_BACKEND)
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(null.Keyring())
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "bkdesk.sqlite"

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cli.parser import main
+from tests.fixtures.keys import passphrase_file, printed_passphrase
 
 YEAR = "2020"
 
@@ -26,11 +27,23 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def offices(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
     """The synthesis office (demo data) and Phòng Kinh tế set up from its issued file."""
     office, kt = str(tmp_path / "tonghop.sqlite"), str(tmp_path / "kt.sqlite")
-    setup = str(tmp_path / "kt.setup")
+    setup, secret = str(tmp_path / "kt.setup"), str(passphrase_file(tmp_path / "giay"))
     for step in (
         ("demo", "--db", office),
-        ("issue-department", "--department", "KT", "--year", YEAR, "--out", setup, "--db", office),
-        ("setup", setup, "--db", kt),
+        (
+            "issue-department",
+            "--department",
+            "KT",
+            "--year",
+            YEAR,
+            "--out",
+            setup,
+            "--passphrase-file",
+            secret,
+            "--db",
+            office,
+        ),
+        ("setup", setup, "--passphrase-file", secret, "--db", kt),
     ):
         assert cli(capsys, *step)[0] == 0, step
     return {"office": office, "kt": kt, "folder": str(tmp_path)}
@@ -45,7 +58,9 @@ def vietnam_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     time.tzset()
 
 
-def test_issue_and_setup_tell_the_user_what_happened(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_issue_and_setup_tell_the_user_what_happened(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     office = str(tmp_path / "tonghop.sqlite")
     assert cli(capsys, "demo", "--db", office)[0] == 0
     code, out, _ = cli(
@@ -63,9 +78,16 @@ def test_issue_and_setup_tell_the_user_what_happened(tmp_path: Path, capsys: pyt
     assert code == 0
     assert "Đã cấp tệp thiết lập cho phòng YT (Phòng Y tế) năm 2020" in out
     assert "9 chỉ tiêu" in out and "số thứ tự từ 1" in out
+    passphrase = printed_passphrase(out)
+    assert re.fullmatch(r"[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){3}", passphrase)
+    assert "qua một đường khác với tệp" in out and "không chép cùng USB" in out
+    assert passphrase not in (tmp_path / "yt.setup").read_text(encoding="utf-8")
+    # Typed as a person reads it out: lower case, without the dashes.
+    monkeypatch.setenv("BKDESK_PASSPHRASE", passphrase.replace("-", "").lower())
     code, out, _ = cli(capsys, "setup", str(tmp_path / "yt.setup"), "--db", str(tmp_path / "yt.sqlite"))
     assert code == 0
     assert "Đã tạo cơ sở dữ liệu" in out and "phòng YT (Phòng Y tế), năm 2020" in out
+    assert "Máy này không có kho khóa dùng được" not in out and "kho khóa của hệ điều hành" in out
     code, out, err = cli(
         capsys,
         "issue-department",
@@ -79,6 +101,7 @@ def test_issue_and_setup_tell_the_user_what_happened(tmp_path: Path, capsys: pyt
         office,
     )
     assert code == 1 and "Lỗi: Không có phòng mã ZZ trong danh mục" in err
+    assert "Cụm mật khẩu" not in out and not (tmp_path / "z.setup").exists()
 
 
 def test_commands_of_one_side_say_so_on_the_other(offices: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:

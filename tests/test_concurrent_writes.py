@@ -285,9 +285,9 @@ def test_set_value_expect_refuses_a_changed_figure(demo_db: Database, db_path: P
 
 def test_an_import_reads_the_stored_figures_under_the_lock(demo_db: Database, db_path: Path, tmp_path: Path) -> None:
     """An edit committed while the import waits for the lock is seen by it: a conflict, not an overwrite."""
-    issue_department(demo_db, "KT", YEAR, tmp_path / "kt.setup", actor="văn phòng")
+    issued = issue_department(demo_db, "KT", YEAR, tmp_path / "kt.setup", actor="văn phòng")
     kt = open_database(tmp_path / "kt.sqlite")
-    install_setup(kt, tmp_path / "kt.setup", actor="cán bộ KT")
+    install_setup(kt, tmp_path / "kt.setup", actor="cán bộ KT", passphrase=issued.passphrase)
     set_value(kt, "A.3", YEAR, "480", actor="cán bộ KT")
     export_submission(kt, YEAR, PeriodKind.ESTIMATE, tmp_path / "kt-1.json", actor="cán bộ KT")
     kt.dispose()

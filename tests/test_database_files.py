@@ -23,6 +23,7 @@ from db.errors import StoreError
 from db.file_format import APPLICATION_ID, SCHEMA_VERSION
 from db.first_screen import FirstScreenReader
 from db.schema import open_database
+from tests.fixtures.keys import passphrase_file
 from tests.fixtures.workbooks import seed_workbook
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "db"
@@ -235,10 +236,12 @@ def test_open_sqlite_never_creates_a_file_unless_asked(tmp_path: Path) -> None:
 @pytest.fixture
 def kt_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     office, kt, setup = tmp_path / "tonghop.sqlite", tmp_path / "kt.sqlite", tmp_path / "kt.setup"
+    secret = str(passphrase_file(tmp_path / "giay"))
+    issue = ("issue-department", "--department", "KT", "--year", "2020", "--out", str(setup))
     for step in (
         ("demo", "--db", str(office)),
-        ("issue-department", "--department", "KT", "--year", "2020", "--out", str(setup), "--db", str(office)),
-        ("setup", str(setup), "--db", str(kt)),
+        (*issue, "--passphrase-file", secret, "--db", str(office)),
+        ("setup", str(setup), "--passphrase-file", secret, "--db", str(kt)),
         ("set-value", "A.3", "480", "--db", str(kt)),
     ):
         assert cli(capsys, *step)[0] == 0, step

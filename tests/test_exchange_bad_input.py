@@ -3,6 +3,7 @@ reason, with the database exactly as before (every table compared through ``iter
 
 from __future__ import annotations
 
+import functools
 import io
 import shutil
 import sqlite3
@@ -15,9 +16,10 @@ import pytest
 
 from bkdesk.catalogue import Department
 from bkdesk.exchange import files
-from bkdesk.exchange.setup_file import read_setup
 from bkdesk.exchange.submission import SubmittedValue, read_submission, write_submission
 from cli.parser import main
+from db.department_setup import unlock_setup
+from tests.fixtures.keys import PASSPHRASE, passphrase_file
 
 YEAR = "2020"
 
@@ -40,6 +42,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("bad-input")
     office = folder / "tonghop.sqlite"
     kt = folder / "kt.sqlite"
+    secret = str(passphrase_file(folder))
     steps = [
         ("demo", "--db", str(office)),
         (
@@ -50,6 +53,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             YEAR,
             "--out",
             str(folder / "kt.setup"),
+            "--passphrase-file",
+            secret,
             "--db",
             str(office),
         ),
@@ -61,10 +66,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             YEAR,
             "--out",
             str(folder / "yt.setup"),
+            "--passphrase-file",
+            secret,
             "--db",
             str(office),
         ),
-        ("setup", str(folder / "kt.setup"), "--db", str(kt)),
+        ("setup", str(folder / "kt.setup"), "--passphrase-file", secret, "--db", str(kt)),
         ("export-submission", "--year", YEAR, "--out", str(folder / "kt-1.json"), "--db", str(kt)),
         ("import-submissions", str(folder / "kt-1.json"), "--db", str(office)),
         ("set-value", "A.2", "3.100", "--note", "ước lại", "--db", str(kt)),
@@ -98,9 +105,15 @@ def office(world: dict[str, Path], tmp_path: Path) -> Path:
     return copy
 
 
+@functools.cache
+def private_key(path: Path) -> str:
+    """A setup file's key, opened once per test run (scrypt is slow on purpose)."""
+    return unlock_setup(path, PASSPHRASE).private_key
+
+
 def signed_with(world: dict[str, Path], setup: str, **changes: object) -> bytes:
     """A file made by bkdesk's own writer from KT's next submission, changed, and signed with ``setup``'s key."""
-    key = read_setup((world["folder"] / setup).read_bytes()).private_key
+    key = private_key(world["folder"] / setup)
     original = read_submission(world["good"].read_bytes()).submission
     return write_submission(replace(original, **changes), key)  # type: ignore[arg-type]
 

@@ -14,6 +14,7 @@ from bkdesk.exchange import files, signing
 from bkdesk.exchange.documents import canonical_bytes
 from bkdesk.exchange.files import FileRefused, RawFile, checked_zip, read_limited
 from bkdesk.exchange.incoming import parse_incoming
+from bkdesk.exchange.key_seal import seal_private_key
 from bkdesk.exchange.merge import Figure
 from bkdesk.exchange.setup_file import Setup, SetupRow, read_setup, write_setup
 from bkdesk.exchange.submission import Submission, SubmittedValue, read_submission, write_submission
@@ -133,6 +134,8 @@ def test_canonical_bytes_are_stable_and_sorted() -> None:
 
 def test_a_setup_round_trips_and_refuses_a_changed_byte() -> None:
     pair = signing.new_key_pair()
+    key_id = signing.new_key_id()
+    sealed = seal_private_key(pair.private_key, "K7QM-3XHP-9TRD-W2FN", setup_id="s-1", department="KT", key_id=key_id)
     group = Indicator("A", "A", "A", "Chỉ tiêu kinh tế", department="TCKH")
     pig = Indicator("A.8", "A", "8", "Đàn lợn", "con", "A", "KT", Direction.HIGHER, True, True)
     setup = Setup(
@@ -143,7 +146,8 @@ def test_a_setup_round_trips_and_refuses_a_changed_byte() -> None:
         issued_at=MOMENT,
         issued_by="văn thư",
         app_version="0.1.0",
-        private_key=pair.private_key,
+        key_id=key_id,
+        sealed_key=sealed,
         departments=(Department("TCKH", "Phòng Tài chính - Kế hoạch"), Department("KT", "Phòng Kinh tế")),
         rows=(
             SetupRow(group, ""),
@@ -153,7 +157,7 @@ def test_a_setup_round_trips_and_refuses_a_changed_byte() -> None:
     data = write_setup(setup)
     assert read_setup(data) == setup
     assert read_setup(data).own_rows() == (setup.rows[1],)
-    assert setup.key_id == pair.key_id
+    assert pair.private_key.encode() not in data
     position = data.index(b"25.500")
     damaged = data[:position] + b"35.500" + data[position + 6 :]
     with pytest.raises(FileRefused) as caught:

@@ -39,9 +39,10 @@ def estimate(db: Database, code: str) -> tuple[str, str]:
 @pytest.fixture
 def kt(demo_db: Database, tmp_path: Path) -> Iterator[Database]:
     """Phòng Kinh tế's own database, made from the setup file the synthesis office issued."""
-    issue_department(demo_db, "KT", YEAR, tmp_path / "kt.setup", actor=OFFICE)
+    issued = issue_department(demo_db, "KT", YEAR, tmp_path / "kt.setup", actor=OFFICE)
+    (tmp_path / "kt.passphrase").write_text(issued.passphrase, encoding="utf-8")
     database = open_database(tmp_path / "kt.sqlite")
-    install_setup(database, tmp_path / "kt.setup", actor=OFFICER)
+    install_setup(database, tmp_path / "kt.setup", actor=OFFICER, passphrase=issued.passphrase)
     yield database
     database.dispose()
 
@@ -67,12 +68,13 @@ def test_setup_makes_a_database_for_that_phong_alone(kt: Database, demo_db: Data
 def test_the_same_setup_twice_changes_nothing_and_other_databases_refuse_it(
     kt: Database, demo_db: Database, tmp_path: Path
 ) -> None:
-    assert install_setup(kt, tmp_path / "kt.setup", actor=OFFICER).already_installed
+    passphrase = (tmp_path / "kt.passphrase").read_text(encoding="utf-8")
+    assert install_setup(kt, tmp_path / "kt.setup", actor=OFFICER, passphrase=passphrase).already_installed
     with pytest.raises(StoreError, match="văn phòng tổng hợp"):
-        install_setup(demo_db, tmp_path / "kt.setup", actor=OFFICE)
-    issue_department(demo_db, "YT", YEAR, tmp_path / "yt.setup", actor=OFFICE)
+        install_setup(demo_db, tmp_path / "kt.setup", actor=OFFICE, passphrase=passphrase)
+    yt = issue_department(demo_db, "YT", YEAR, tmp_path / "yt.setup", actor=OFFICE)
     with pytest.raises(StoreError, match="thuộc phòng KT"):
-        install_setup(kt, tmp_path / "yt.setup", actor=OFFICER)
+        install_setup(kt, tmp_path / "yt.setup", actor=OFFICER, passphrase=yt.passphrase)
 
 
 def test_each_side_refuses_the_other_sides_commands(kt: Database, demo_db: Database, tmp_path: Path) -> None:
@@ -209,7 +211,7 @@ def test_reissuing_makes_a_new_key_continues_the_sequence_and_resets_the_base(
     assert again.reissued and again.sequence == 1
     new_pc = open_database(tmp_path / "kt-new-pc.sqlite")
     try:
-        result = install_setup(new_pc, tmp_path / "kt-new.setup", actor=OFFICER)
+        result = install_setup(new_pc, tmp_path / "kt-new.setup", actor=OFFICER, passphrase=again.passphrase)
         assert result.next_sequence == 2 and estimate(new_pc, "A.3")[0] == "470"
         refused = import_submissions(demo_db, [old_pc_file], actor=OFFICE)[0]
         assert refused.status is ImportStatus.REFUSED and "khóa cũ" in refused.reason

@@ -16,9 +16,10 @@ if TYPE_CHECKING:
     from ui.exchange_actions import ExchangeActions
 
 KEY_WARNING = (
-    "Tệp thiết lập chứa khóa ký riêng của phòng: ai có tệp này có thể gửi số liệu nhân danh phòng. "
-    "Hãy chép vào USB và trao tận tay cán bộ của phòng; không gửi qua thư điện tử, Zalo hay mạng xã hội. "
-    "Cấp lại cho một phòng làm khóa cũ hết hiệu lực."
+    "Tệp thiết lập chứa khóa ký riêng của phòng, mã hóa bằng một cụm mật khẩu bkdesk tạo và chỉ hiện một lần "
+    "sau khi cấp: ai có cả tệp và cụm mật khẩu có thể gửi số liệu nhân danh phòng. Hãy chép tệp vào USB và trao "
+    "tận tay cán bộ của phòng; không gửi qua thư điện tử, Zalo hay mạng xã hội. Cụm mật khẩu trao qua một "
+    "đường khác. Cấp lại cho một phòng làm khóa cũ hết hiệu lực."
 )
 
 
@@ -60,16 +61,19 @@ def issue(host: ExchangeActions) -> None:
     actor, db = context.actor, context.db
 
     def done(result: IssueResult) -> None:
+        from ui.passphrase_dialog import PassphraseDialog
+
         department = result.department
         again = " (cấp lại: tệp và khóa cấp trước đây hết hiệu lực)" if result.reissued else ""
-        host.inform(
-            "Cấp tệp thiết lập",
+        shown = PassphraseDialog(
             f"Đã cấp tệp thiết lập cho {department.name} ({department.code}) năm {result.year}{again}:\n"
             f"{result.path}\n\n{result.rows} chỉ tiêu của phòng; tệp nộp tiếp theo của phòng mang số thứ tự "
-            f"từ {result.sequence + 1}.",
-            KEY_WARNING,
-            folder=result.path.parent,
+            f"từ {result.sequence + 1}. Hãy chép tệp vào USB và trao tận tay cán bộ của phòng.",
+            result.passphrase,
+            result.path.parent,
+            host.window,
         )
+        host.window.run_dialog(shown)
         host.window.show_message(f"Đã cấp tệp thiết lập cho phòng {department.code}: {result.path}")
 
     host.run_task(

@@ -1,4 +1,8 @@
-"""*Mở tệp thiết lập…* on a phòng's PC: what the file is, and where the phòng's database will live."""
+"""*Mở tệp thiết lập…* on a phòng's PC: what the file is, its passphrase, and where the phòng's database will live.
+
+The passphrase field hides what is typed (a box shows it); after a wrong passphrase the
+same dialog comes back with the file and the chosen database kept, saying so.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -50,9 +56,28 @@ class SetupDialog(QDialog):
             f"Tệp <b>{escape(file_name)}</b> là tệp thiết lập của <b>{escape(department.name)} "
             f"({escape(department.code)})</b>, năm {setup.year}, cấp ngày {local_date(setup.issued_at)}{by}: "
             f"{own} chỉ tiêu của phòng. Sau khi cài, bkdesk mở lại với vai trò của phòng này.<br><br>"
-            "Tệp chứa khóa ký của phòng: sau khi cài, hãy xóa tệp khỏi USB hoặc cất ở nơi chỉ phòng giữ."
+            "Khóa ký của phòng trong tệp được mã hóa: nhập cụm mật khẩu văn phòng tổng hợp trao riêng (qua điện "
+            "thoại hoặc trên giấy). Sau khi cài, khóa được cất trên máy này; hãy xóa tệp khỏi USB."
         )
         self.summary.setWordWrap(True)
+
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText("ví dụ K7QM-3XHP-9TRD-W2FN (chữ thường, thiếu dấu gạch đều được)")
+        self.passphrase.setInputMethodHints(
+            Qt.InputMethodHint.ImhSensitiveData
+            | Qt.InputMethodHint.ImhNoPredictiveText
+            | Qt.InputMethodHint.ImhNoAutoUppercase
+        )
+        self.show_passphrase = QCheckBox("Hiện")
+        self.show_passphrase.toggled.connect(self._show_passphrase)
+        passphrase_row = QHBoxLayout()
+        passphrase_row.addWidget(self.passphrase, 1)
+        passphrase_row.addWidget(self.show_passphrase)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b91c1c;")
+        self.problem.setVisible(False)
 
         self._where = QButtonGroup(self)
         self.own_database = QRadioButton("Cơ sở dữ liệu riêng của phòng (nên chọn):")
@@ -84,14 +109,20 @@ class SetupDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addSpacing(6)
+        layout.addWidget(QLabel("Cụm mật khẩu của tệp thiết lập:"))
+        layout.addLayout(passphrase_row)
+        layout.addWidget(self.problem)
+        layout.addSpacing(6)
         layout.addWidget(QLabel("Lưu cơ sở dữ liệu của phòng ở đâu?"))
         layout.addWidget(self.own_database)
         layout.addLayout(row)
         layout.addWidget(self.replace_current)
         layout.addWidget(self.buttons)
         self.database.textChanged.connect(self._update)
+        self.passphrase.textChanged.connect(self._update)
         self._where.buttonToggled.connect(lambda *_: self._update())
         self._update()
+        self.passphrase.setFocus()
 
     @property
     def ok_button(self) -> QPushButton:
@@ -100,6 +131,19 @@ class SetupDialog(QDialog):
     @property
     def replaces_current(self) -> bool:
         return self.replace_current.isChecked()
+
+    def passphrase_text(self) -> str:
+        return self.passphrase.text()
+
+    def show_problem(self, message: str) -> None:
+        """Shown again after a wrong passphrase: say so, keep every choice, and put the cursor in the field."""
+        self.problem.setText(message)
+        self.problem.setVisible(True)
+        self.passphrase.selectAll()
+        self.passphrase.setFocus()
+
+    def _show_passphrase(self, shown: bool) -> None:
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
 
     def target(self) -> Path | None:
         if self.replaces_current:
@@ -122,4 +166,4 @@ class SetupDialog(QDialog):
     def _update(self) -> None:
         self.database.setEnabled(self.own_database.isChecked())
         self.browse.setEnabled(self.own_database.isChecked())
-        self.ok_button.setEnabled(self.target() is not None)
+        self.ok_button.setEnabled(self.target() is not None and bool(self.passphrase.text().strip()))

@@ -1,8 +1,10 @@
 """*Mở tệp thiết lập…*: on a phòng's PC, from the file the synthesis office handed over to a working app.
 
-Choose the file, read what it is, choose where the phòng's database lives (its own file
-in the user's data folder by default, or in place of the open one after a confirmation),
-install it off the GUI thread, then reopen the window on that database as that phòng.
+Choose the file, read what it is, type its passphrase and choose where the phòng's
+database lives (its own file in the user's data folder by default, or in place of the
+open one after a confirmation); the key is opened off the GUI thread (a wrong passphrase
+brings the same dialog back, every choice kept), the setup installed, then the window
+reopens on that database as that phòng.
 """
 
 from __future__ import annotations
@@ -14,13 +16,20 @@ from PySide6.QtWidgets import QDialog
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from bkdesk.exchange.setup_file import Setup
+    from db.department_setup import UnlockedSetup
     from ui.exchange_actions import ExchangeActions
-    from ui.setup_job import Installed
+    from ui.setup_dialog import SetupDialog
+    from ui.setup_job import Installed, PassphraseRefused
 
 TITLE = "Mở tệp thiết lập"
 
 
 class SetupFlow:
+    path: Path
+    setup: Setup
+    dialog: SetupDialog
+
     def __init__(self, host: ExchangeActions) -> None:
         self.host = host
         self.window = host.window
@@ -45,7 +54,8 @@ class SetupFlow:
             host.warn(TITLE, exc.message, path)
             return
         owner = host.state.owner
-        dialog = SetupDialog(
+        self.path, self.setup = path, setup
+        self.dialog = SetupDialog(
             setup,
             path.name,
             default_database=department_database(setup.department.code),
@@ -53,8 +63,30 @@ class SetupFlow:
             current_owner=owner.code if owner is not None else None,
             parent=self.window,
         )
-        if self.window.run_dialog(dialog) != QDialog.DialogCode.Accepted:
+        self._ask()
+
+    def _ask(self) -> None:
+        from ui.setup_job import unlock_task
+
+        dialog = self.dialog
+        if self.window.run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.target() is None:
             return
+        self.host.run_task(
+            TITLE,
+            f"Đang mở khóa ký trong tệp thiết lập {self.path.name}…",
+            unlock_task(self.path, dialog.passphrase_text()),
+            self._unlocked,
+            self.path,
+        )
+
+    def _unlocked(self, outcome: UnlockedSetup | PassphraseRefused) -> None:
+        from ui.setup_job import PassphraseRefused
+
+        if isinstance(outcome, PassphraseRefused):
+            self.dialog.show_problem(outcome.message)
+            self._ask()
+            return
+        dialog, path, setup = self.dialog, self.path, self.setup
         target = dialog.target()
         if target is None:
             return
@@ -67,17 +99,17 @@ class SetupFlow:
                 f"Bản cũ được giữ lại bên cạnh với tên «{backup_name(target).name}» và không còn được mở "
                 "nữa. Tiếp tục?"
             )
-            if not host.ask(TITLE, question, "Thay cơ sở dữ liệu"):
+            if not self.host.ask(TITLE, question, "Thay cơ sở dữ liệu"):
                 return
-            self._replace(path, target)
+            self._replace(outcome, target)
             return
         if dialog.replaces_current:
             question = f"Cập nhật cơ sở dữ liệu đang mở của {department} theo tệp {path.name}?"
-            if not host.ask(TITLE, question, "Cập nhật"):
+            if not self.host.ask(TITLE, question, "Cập nhật"):
                 return
-        self._install(path, target)
+        self._install(outcome, target)
 
-    def _install(self, setup: Path, database: Path) -> None:
+    def _install(self, unlocked: UnlockedSetup, database: Path) -> None:
         from ui.setup_job import install_task
 
         context = self.host.context
@@ -85,27 +117,27 @@ class SetupFlow:
         self.window.commit_open_editor()
         self.host.run_task(
             TITLE,
-            f"Đang cài tệp thiết lập {setup.name}…",
-            install_task(setup, database, actor=context.actor),
+            f"Đang cài tệp thiết lập {unlocked.path.name}…",
+            install_task(unlocked, database, actor=context.actor),
             self._installed,
-            setup,
+            unlocked.path,
         )
 
-    def _replace(self, setup: Path, current: Path) -> None:
+    def _replace(self, unlocked: UnlockedSetup, current: Path) -> None:
         from ui.setup_job import replace_task
 
         context = self.host.context
         assert context is not None
         self.window.commit_open_editor()
         # Nothing may write to the file while it is moved aside: the grid goes, the connections close.
-        self.window.show_loading(f"Đang cài tệp thiết lập {setup.name}…")
+        self.window.show_loading(f"Đang cài tệp thiết lập {unlocked.path.name}…")
         context.db.dispose()
         self.host.run_task(
             TITLE,
-            f"Đang cài tệp thiết lập {setup.name}…",
-            replace_task(setup, current, actor=context.actor),
+            f"Đang cài tệp thiết lập {unlocked.path.name}…",
+            replace_task(unlocked, current, actor=context.actor),
             self._installed,
-            setup,
+            unlocked.path,
             then=self._restore,
         )
 
@@ -117,14 +149,21 @@ class SetupFlow:
     def _installed(self, installed: Installed) -> None:
         result = installed.result
         department = f"{result.department.name} ({result.department.code})"
-        if result.already_installed:
+        if result.already_installed and result.key_restored:
+            text = (
+                f"Tệp thiết lập này đã được cài vào {installed.database} cho {department}; khóa ký của phòng, "
+                "máy này chưa có, đã được cất lại: máy này ký được tệp nộp."
+            )
+        elif result.already_installed:
             text = f"Tệp thiết lập này đã được cài vào {installed.database} cho {department}; không có gì thay đổi."
         else:
+            from db.key_store import where_kept
+
             action = "Đã cập nhật" if result.replaced else "Đã tạo"
             text = (
                 f"{action} cơ sở dữ liệu của {department}, năm {result.year}:\n{installed.database}\n\n"
                 f"{result.rows} chỉ tiêu của phòng; {result.values_changed} giá trị được ghi; tệp nộp tiếp theo "
-                f"mang số thứ tự {result.next_sequence}."
+                f"mang số thứ tự {result.next_sequence}. {where_kept(result.key_store)}"
             )
         if installed.backup is not None:
             text += f"\n\nCơ sở dữ liệu cũ được giữ lại: {installed.backup}"

@@ -1,8 +1,11 @@
 """Installing a phòng's setup file into a database file, off the GUI thread.
 
-Either into a database of its own (created, or updated when it is already that
-phòng's), or in place of the database the app has open: that file is first moved
-aside under a dated name, so nothing is lost, and moved back if the setup fails.
+First the file's key is opened with the passphrase (scrypt: a tenth of a second on
+purpose); a wrong one comes back as :class:`PassphraseRefused`, before any database is
+touched, so the dialog can ask again. Then the setup is installed, either into a
+database of its own (created, or updated when it is already that phòng's), or in place
+of the database the app has open: that file is first moved aside under a dated name,
+so nothing is lost, and moved back if the setup fails.
 """
 
 from __future__ import annotations
@@ -17,9 +20,16 @@ from typing import TYPE_CHECKING
 from ui.workers import Job
 
 if TYPE_CHECKING:
-    from db.department_setup import SetupResult
+    from db.department_setup import SetupResult, UnlockedSetup
 
 COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+@dataclass(frozen=True, slots=True)
+class PassphraseRefused:
+    """The passphrase did not open the file's key: nothing was touched."""
+
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,28 +65,43 @@ def _remove(path: Path) -> None:
             file.unlink()
 
 
-def _install(database: Path, setup: Path, actor: str) -> SetupResult:
-    from db.department_setup import install_setup
+def _install(database: Path, unlocked: UnlockedSetup, actor: str) -> SetupResult:
+    from db.department_setup import install_unlocked
     from db.schema import open_database
 
     db = open_database(database)
     try:
-        return install_setup(db, setup, actor=actor)
+        return install_unlocked(db, unlocked, actor=actor)
     finally:
         db.dispose()
 
 
-def install_task(setup: Path, database: Path, *, actor: str) -> Callable[[Job], Installed]:
-    """Create (or update) the phòng's database at ``database``."""
+def unlock_task(setup: Path, passphrase: str) -> Callable[[Job], UnlockedSetup | PassphraseRefused]:
+    """Open the setup file's key with ``passphrase``."""
 
-    def task(job: Job) -> Installed:
-        job.status(f"Đang cài tệp thiết lập {setup.name} vào {database}…")
-        return Installed(_install(database, setup, actor), database)
+    def task(job: Job) -> UnlockedSetup | PassphraseRefused:
+        from db.department_setup import WrongPassphrase, unlock_setup
+
+        job.status(f"Đang mở khóa ký trong tệp thiết lập {setup.name}…")
+        try:
+            return unlock_setup(setup, passphrase)
+        except WrongPassphrase as exc:
+            return PassphraseRefused(exc.message)
 
     return task
 
 
-def replace_task(setup: Path, current: Path, *, actor: str) -> Callable[[Job], Installed]:
+def install_task(unlocked: UnlockedSetup, database: Path, *, actor: str) -> Callable[[Job], Installed]:
+    """Create (or update) the phòng's database at ``database``."""
+
+    def task(job: Job) -> Installed:
+        job.status(f"Đang cài tệp thiết lập {unlocked.path.name} vào {database}…")
+        return Installed(_install(database, unlocked, actor), database)
+
+    return task
+
+
+def replace_task(unlocked: UnlockedSetup, current: Path, *, actor: str) -> Callable[[Job], Installed]:
     """Move the open database aside and make a new one for the phòng in its place.
 
     The caller has closed every connection to ``current`` first.
@@ -92,8 +117,8 @@ def replace_task(setup: Path, current: Path, *, actor: str) -> Callable[[Job], I
         except OSError as exc:
             raise StoreError(f"Không đổi tên được {current} để cất bản cũ: {exc.strerror or exc}") from exc
         try:
-            job.status(f"Đang cài tệp thiết lập {setup.name}…")
-            result = _install(current, setup, actor)
+            job.status(f"Đang cài tệp thiết lập {unlocked.path.name}…")
+            result = _install(current, unlocked, actor)
         except BaseException:
             _remove(current)
             _move(backup, current)

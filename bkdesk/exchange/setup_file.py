@@ -3,23 +3,29 @@
 Same canonical JSON form as a submission (:mod:`bkdesk.exchange.documents`), sealed
 with a SHA-256 checksum of the payload rather than a signature: it detects a damaged
 or edited file; the trust comes from the synthesis office handing it over in person.
-It holds the phòng's private signing key, so it is a file to keep like a password.
+The phòng's private signing key is in it only sealed with a passphrase the office gives
+by another channel (:mod:`bkdesk.exchange.key_seal`): the file alone signs nothing. A
+file of the first release, whose key was in the clear, is refused: the office re-issues.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bkdesk.catalogue import Department, Direction, Indicator, PeriodKind
-from bkdesk.exchange import signing
 from bkdesk.exchange.documents import Fields, canonical_bytes, iso, parse_document, seal_document
 from bkdesk.exchange.files import FileRefused
+from bkdesk.exchange.key_seal import CIPHER, KDF, SealedKey
 from bkdesk.exchange.merge import Figure
 
 FORMAT = "bkdesk-setup"
 WHAT = "tệp thiết lập"
+# A setup id names the phòng PC's key file: letters, digits and dashes only (a uuid4 when bkdesk made it).
+_SETUP_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]{0,63}")
+_KEY_ID = re.compile(r"[0-9a-f]{16}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +46,10 @@ class Setup:
     issued_at: datetime
     issued_by: str
     app_version: str
-    private_key: str
+    key_id: str
+    sealed_key: SealedKey
     departments: tuple[Department, ...]
     rows: tuple[SetupRow, ...]
-
-    @property
-    def key_id(self) -> str:
-        return signing.key_id(signing.public_key_of(self.private_key))
 
     def own_rows(self) -> tuple[SetupRow, ...]:
         """The rows the phòng reports (the others are there so its form reads as the table does)."""
@@ -75,7 +78,7 @@ def payload_of(setup: Setup) -> dict[str, object]:
         "departments": [{"code": d.code, "name": d.name} for d in setup.departments],
         "issued_at": iso(setup.issued_at),
         "issued_by": setup.issued_by,
-        "private_key": setup.private_key,
+        "key_id": setup.key_id,
         "rows": [
             {
                 "figures": {kind.value: {"note": f.note, "value": f.value} for kind, f in row.figures.items()},
@@ -84,6 +87,7 @@ def payload_of(setup: Setup) -> dict[str, object]:
             }
             for row in setup.rows
         ],
+        "sealed_key": setup.sealed_key.to_json(),
         "sequence": setup.sequence,
         "setup_id": setup.setup_id,
         "year": setup.year,
@@ -105,26 +109,56 @@ def read_setup(data: bytes) -> Setup:
     if document.seal != hashlib.sha256(document.payload_bytes).hexdigest():
         raise FileRefused(f"{WHAT} đã bị sửa hoặc hỏng (mã kiểm tra không khớp)")
     fields = Fields(document.payload, "payload")
-    department = fields.child("department")
-    private_key = fields.text("private_key")
-    try:
-        signing.b64decode(private_key, signing.KEY_BYTES)
-    except signing.KeyFormatError as exc:
-        raise FileRefused(f"khóa ký trong {WHAT} không hợp lệ ({exc})") from exc
+    if "private_key" in fields.data and "sealed_key" not in fields.data:
+        raise FileRefused(
+            f"{WHAT} do phiên bản đầu của bkdesk cấp, khóa ký trong tệp không được mã hóa nên không còn được "
+            "nhận; hãy đề nghị văn phòng tổng hợp cấp lại tệp thiết lập (kèm cụm mật khẩu)"
+        )
+    named = fields.child("department")
+    department = Department(named.text("code"), named.text("name"))
+    setup_id = fields.text("setup_id")
+    if not _SETUP_ID.fullmatch(setup_id):
+        raise FileRefused(f"mã tệp thiết lập (payload.setup_id) không hợp lệ: {setup_id[:80]!r}")
+    key_id = fields.text("key_id")
+    if not _KEY_ID.fullmatch(key_id):
+        raise FileRefused(f"mã khóa ký (payload.key_id) không hợp lệ: {key_id[:80]!r}")
+    sealed = _sealed_key(fields.child("sealed_key"))
+    if sealed.department != department.code:
+        raise FileRefused(
+            f"{WHAT} ghi phòng {department.code} nhưng khóa ký trong tệp được mã hóa cho phòng {sealed.department}: "
+            "tệp đã bị ghép từ tệp của phòng khác hoặc bị sửa; hãy đề nghị văn phòng tổng hợp cấp lại"
+        )
     return Setup(
-        setup_id=fields.text("setup_id"),
-        department=Department(department.text("code"), department.text("name")),
+        setup_id=setup_id,
+        department=department,
         year=fields.integer("year", 1900, 9999),
         sequence=fields.integer("sequence"),
         issued_at=fields.moment("issued_at"),
         issued_by=fields.text("issued_by"),
         app_version=fields.text("app_version"),
-        private_key=private_key,
+        key_id=key_id,
+        sealed_key=sealed,
         departments=tuple(
             Department(d.text("code"), d.text("name"))
             for d in (Fields(item, "payload.departments[]") for item in fields.items("departments"))
         ),
         rows=tuple(_row(Fields(item, f"payload.rows[{i}]")) for i, item in enumerate(fields.items("rows"))),
+    )
+
+
+def _sealed_key(fields: Fields) -> SealedKey:
+    kdf, cipher = fields.text("kdf"), fields.text("cipher")
+    if (kdf, cipher) != (KDF, CIPHER):
+        raise FileRefused(f"khóa ký trong {WHAT} được mã hóa theo cách bkdesk không biết ({kdf}, {cipher})")
+    return SealedKey(
+        department=fields.text("department"),
+        salt=fields.text("salt"),
+        nonce=fields.text("nonce"),
+        check=fields.text("check"),
+        ciphertext=fields.text("ciphertext"),
+        n=fields.integer("n"),
+        r=fields.integer("r"),
+        p=fields.integer("p"),
     )
 
 

@@ -1,7 +1,10 @@
 """Ed25519 keys of the phòng: made by the synthesis office, kept by the phòng.
 
-Keys travel as base64 of their 32 raw bytes. A key id (the start of the SHA-256 of
-the public key) lets a file say which issued key signed it without carrying the key.
+Keys travel as base64 of their 32 raw bytes. A key id lets a file say which issued key
+signed it without carrying the key. It is random (:func:`new_key_id`), so a key that a
+database restored from an older backup never saw is told apart from a forged file;
+the first release derived it from the public key (:func:`legacy_key_id`), and the ids
+stored then stay valid.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,10 +28,6 @@ class KeyFormatError(ValueError):
 class KeyPair:
     private_key: str
     public_key: str
-
-    @property
-    def key_id(self) -> str:
-        return key_id(self.public_key)
 
 
 def b64encode(data: bytes) -> str:
@@ -70,7 +70,12 @@ def public_key_of(private_key: str) -> str:
     return b64encode(_raw(private.public_key()))
 
 
-def key_id(public_key: str) -> str:
+def new_key_id() -> str:
+    return secrets.token_hex(8)
+
+
+def legacy_key_id(public_key: str) -> str:
+    """The key id of a key issued by the first release: the start of its public key's SHA-256."""
     return hashlib.sha256(public_key.encode("ascii")).hexdigest()[:16]
 
 

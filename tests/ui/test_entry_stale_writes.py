@@ -79,9 +79,9 @@ def test_a_figure_an_import_changed_after_the_grid_opened_is_not_overwritten(
     synthesis_model: EntryModel, demo_db: Database, db_path: Path, tmp_path: Path, read_row: ReadRow
 ) -> None:
     # Phòng Kinh tế sends 3.100 for A.2 while the synthesis office has the grid open at 3.050.
-    issue_department(demo_db, "KT", YEAR, tmp_path / "kt.setup", actor="văn phòng")
+    issued = issue_department(demo_db, "KT", YEAR, tmp_path / "kt.setup", actor="văn phòng")
     kt = open_database(tmp_path / "kt.sqlite")
-    install_setup(kt, tmp_path / "kt.setup", actor="cán bộ KT")
+    install_setup(kt, tmp_path / "kt.setup", actor="cán bộ KT", passphrase=issued.passphrase)
     set_value(kt, "A.2", YEAR, "3.100", actor="cán bộ KT")
     export_submission(kt, YEAR, PeriodKind.ESTIMATE, tmp_path / "KT-2020-uoc-so1.json", actor="cán bộ KT")
     kt.dispose()
