@@ -74,9 +74,10 @@ class UnsentFigure:
 class UnsentFigures(StoreError):
     """The database holds figures not yet sent that the setup file would replace: nothing was installed."""
 
-    def __init__(self, message: str, figures: tuple[UnsentFigure, ...]) -> None:
+    def __init__(self, message: str, figures: tuple[UnsentFigure, ...], found: str) -> None:
         super().__init__(message)
         self.figures = figures
+        self.found = found  # what was found, without the command-line advice
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,12 +316,15 @@ def _unsent_refusal(db: Database, path: Path, unsent: tuple[UnsentFigure, ...]) 
     shown = "; ".join(item.label for item in unsent[:8]) + (
         f" và {len(unsent) - 8} số liệu khác" if len(unsent) > 8 else ""
     )
-    return UnsentFigures(
+    found = (
         f"Cơ sở dữ liệu {db.label} có {len(unsent)} số liệu đã sửa mà chưa gửi văn phòng tổng hợp, tệp thiết lập "
-        f"{path.name} sẽ thay chúng bằng số của văn phòng: {shown}. Chưa cài gì. Hãy gửi số liệu trước, hoặc cài "
-        f"kèm lựa chọn để riêng các số liệu này (lệnh setup: --set-aside) vào một tệp bên cạnh cơ sở dữ liệu.",
-        unsent,
+        f"{path.name} sẽ thay chúng bằng số của văn phòng: {shown}. Chưa cài gì."
     )
+    advice = (
+        " Hãy gửi số liệu trước, hoặc cài kèm lựa chọn để riêng các số liệu này (lệnh setup: --set-aside) vào một "
+        "tệp bên cạnh cơ sở dữ liệu."
+    )
+    return UnsentFigures(found + advice, unsent, found)
 
 
 def _set_aside(db: Database, setup: Setup, path: Path, unsent: tuple[UnsentFigure, ...]) -> Path:

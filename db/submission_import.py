@@ -386,12 +386,12 @@ def _file_base(
             return _Base({i: agreed.figure for i, agreed in held.items()}, {})
         notices.append(
             f"Tệp được lập sau tệp số thứ tự {ref.ref} của bản cài {_short(incoming.installation_id)}, tệp mà văn "
-            "phòng tổng hợp chưa nhận: giá trị phòng đã sửa mà khác số của văn phòng được ghi thành xung đột."
+            "phòng tổng hợp chưa nhận: mọi giá trị khác số của văn phòng được ghi thành xung đột."
         )
     else:
         notices.append(
-            "Tệp không cho biết được lập từ trạng thái nào mà văn phòng tổng hợp có: giá trị phòng đã sửa mà khác "
-            "số của văn phòng được ghi thành xung đột."
+            "Tệp không cho biết được lập từ trạng thái nào mà văn phòng tổng hợp có: mọi giá trị khác số của văn "
+            "phòng được ghi thành xung đột."
         )
     return _Base({}, {}, False)
 

@@ -8,8 +8,9 @@ installation, or a template's export), the synthesis office's *local* text and t
 - not edited → the local text stays, whatever it is;
 - edited to the local text → nothing to do;
 - edited, and the local text still equals the base → the incoming text is taken;
-- otherwise, or when the office never received the base the file names → a conflict,
-  and the local text stays until a person resolves it.
+- otherwise → a conflict, and the local text stays until a person resolves it;
+- when the office never received the state the file names as its base, every field
+  that differs is a conflict (edited or not: the missing file's changes are in it unmarked).
 
 A file that carries no edit marks (the first format, a template) counts a field as
 edited when it differs from the base, which is exactly the earlier three-way rule.
@@ -45,9 +46,12 @@ def decide(base: str, local: str, incoming: str, *, edited: bool | None = None, 
     """One field's outcome; ``edited`` ``None`` means the file does not say (then: differs from the base)."""
     if incoming == local:
         return Outcome.SAME
+    if not base_known:
+        # What the phòng sent in the file the office never got is in this one unmarked: a person looks.
+        return Outcome.CONFLICT
     if not (incoming != base if edited is None else edited):
         return Outcome.KEEP_LOCAL
-    if base_known and local == base:
+    if local == base:
         return Outcome.TAKE_INCOMING
     return Outcome.CONFLICT
 
