@@ -263,3 +263,111 @@ def test_a_second_installation_of_one_setup_file_is_accepted_with_a_line_naming_
         seen = installations_of(session, kt_id)
     assert [(i.installation_id, i.last_sequence, i.current) for i in seen] == [(first, 1, True), (second, 2, True)]
     assert seen[1].last_file_name == "KT-2020-uoc-so2.json"
+
+
+# ---- a newer setup file on a PC holding figures not yet sent ------------------------------------
+
+
+@pytest.fixture
+def reissued(demo_db: Database, kt: Phong, tmp_path: Path) -> tuple[Path, str]:
+    """Phòng KT's setup file issued again (new targets, a new key), with its passphrase."""
+    from db.issue import issue_department
+    from db.submission_import import import_submissions
+
+    kt.enter("A.3", "470")
+    import_submissions(demo_db, [kt.submit(tmp_path / "sent")], actor=OFFICE)  # A.3 sent and taken…
+    kt.enter("A.3", "480")  # …then changed again
+    kt.enter("A.3", "470")  # and set back: the figure the new setup file holds, so nothing of it is lost
+    kt.enter("A.2", "3.111")  # typed on the phòng's PC, never sent
+    path = tmp_path / "thiet-lap-KT-lan-2.setup"
+    return path, issue_department(demo_db, "KT", YEAR, path, actor=OFFICE).passphrase
+
+
+def test_setup_refuses_to_replace_figures_not_yet_sent_unless_set_aside(
+    kt: Phong, reissued: tuple[Path, str], tmp_path: Path
+) -> None:
+    from tests.fixtures.commands import dump
+
+    setup, passphrase = reissued
+    secret = tmp_path / "cum-mat-khau.txt"
+    secret.write_text(passphrase, encoding="utf-8")
+    assert kt.db.path is not None
+    before = dump(kt.db.path)
+    refused = run_main("setup", setup, "--passphrase-file", secret, "--db", kt.db.path)
+    assert refused.returncode != 0
+    assert "1 số liệu đã sửa mà chưa gửi" in refused.stderr and "A.2 Tổng mức bán lẻ hàng hóa" in refused.stderr
+    assert "3.111" in refused.stderr and "--set-aside" in refused.stderr and "Traceback" not in refused.stderr
+    assert dump(kt.db.path) == before
+    done = run_main("setup", setup, "--passphrase-file", secret, "--db", kt.db.path, "--set-aside")
+    assert done.returncode == 0, done.stderr
+    (kept,) = kt.db.path.parent.glob("KT-so-lieu-chua-gui-*.json")
+    assert f"1 số liệu đã sửa mà chưa gửi được để riêng trong tệp {kept}." in done.stdout
+    import json
+
+    document = json.loads(kept.read_text(encoding="utf-8"))
+    assert [(f["ma"], f["ky"], f["gia_tri"], f["thay_bang"]["gia_tri"]) for f in document["so_lieu"]] == [
+        ("A.2", "Ước thực hiện", "3.111", "3.050")
+    ]
+    assert stored(kt.db, "A.2") == "3.050"
+    from db.audit import history
+
+    (entry,) = [e for e in history(kt.db, YEAR) if e.action == "để riêng số liệu chưa gửi"]
+    assert "A.2" in entry.new and "3.111" in entry.new and kept.name in entry.source
+
+
+def test_the_app_asks_before_figures_not_yet_sent_are_set_aside(
+    qtbot: QtBot, kt: Phong, reissued: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from ui.context import AppContext
+    from ui.setup_dialog import SetupDialog
+
+    setup, passphrase = reissued
+    dialogs = Dialogs()
+    questions: list[str] = []
+    answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+
+    def fill_in(dialog: QDialog) -> int:
+        assert isinstance(dialog, SetupDialog)
+        dialog.passphrase.setText(passphrase)
+        dialog.replace_current.setChecked(True)
+        return int(QDialog.DialogCode.Accepted)
+
+    def answer(box: QDialog) -> int:
+        assert isinstance(box, QMessageBox)
+        if box.icon() != QMessageBox.Icon.Question:
+            return int(QMessageBox.StandardButton.Ok)
+        questions.append(box.text())
+        if "chưa gửi" in box.text():
+            return int(next(answers))
+        return int(QMessageBox.StandardButton.Yes)  # yes, update the open database
+
+    dialogs.on(SetupDialog, fill_in)
+    dialogs.on(QMessageBox, answer)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (str(setup), ""))
+    context = AppContext(kt.db, "KT", YEAR, PeriodKind.ESTIMATE, user="can_bo", department_name="Phòng Kinh tế")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.run_dialog = dialogs  # type: ignore[method-assign]
+    window.set_session(context, load_rows(kt.db, YEAR), [])
+    window.show()
+    qtbot.waitExposed(window)
+    assert kt.db.path is not None
+
+    for expected_questions in (2, 4):  # "No" first: nothing installed; then "Yes"
+        count = len(dialogs.seen)
+        window.exchange.setup_action.trigger()
+        qtbot.waitUntil(lambda n=expected_questions: len(questions) == n, timeout=60000)  # type: ignore[misc]
+        qtbot.waitUntil(lambda: not window.exchange.runner.busy, timeout=60000)
+        assert len(dialogs.seen) > count
+        if expected_questions == 2:
+            assert stored(kt.db, "A.2") == "3.111"
+            assert not list(kt.db.path.parent.glob("KT-so-lieu-chua-gui-*.json"))
+    unsent = [q for q in questions if "chưa gửi" in q]
+    assert len(unsent) == 2 and "A.2 Tổng mức bán lẻ hàng hóa" in unsent[0] and "3.111" in unsent[0]
+    assert "Để riêng các số liệu này vào một tệp bên cạnh cơ sở dữ liệu rồi cài?" in unsent[0]
+    qtbot.waitUntil(lambda: any("để riêng trong tệp" in m for m in dialogs.messages()), timeout=60000)
+    (kept,) = kt.db.path.parent.glob("KT-so-lieu-chua-gui-*.json")
+    assert any(str(kept) in m for m in dialogs.messages())
+    assert stored(kt.db, "A.2") == "3.050"
