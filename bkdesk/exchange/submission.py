@@ -15,8 +15,9 @@ auditor can read in any text editor::
 A file made by an installation of this release also names the installation
 (``installation_id``), the state it was made from (``base``: ``{"kind": "setup", "ref":
 setup_id}`` or ``{"kind": "submission", "ref": "3"}``, the installation's previous file
-of the period) and, per value, the fields edited since that base (``edited``: ``["note",
-"value"]``). A file without them is of the first format and is merged as before.
+of the period) and, per value, whether the figure and the note were edited since that
+base (``edited``, ``note_edited``: true or false). A file without them is of the first
+format and is merged as before.
 
 The signature covers ``SIGNING_CONTEXT`` followed by the canonical bytes of the
 payload, and the reader accepts only a file that is byte for byte the canonical form
@@ -38,7 +39,6 @@ FORMAT = "bkdesk-submission"
 SIGNING_CONTEXT = b"bkdesk-submission/1\n"
 WHAT = "tệp nộp số liệu"
 MAX_VALUES = 100_000
-EDITABLE_FIELDS = ("note", "value")
 # The states a file can be made from; read as text so a later kind (a return file) is named, not refused.
 BASE_SETUP = "setup"
 BASE_SUBMISSION = "submission"
@@ -93,7 +93,9 @@ class SignedSubmission:
 def _value_json(value: SubmittedValue, marked: bool) -> dict[str, object]:
     item: dict[str, object] = {"code": value.code, "note": value.note, "updated_at": iso(value.updated_at)}
     if marked:
-        item["edited"] = sorted(value.edited or ())
+        edited = value.edited or frozenset()
+        item["edited"] = "value" in edited
+        item["note_edited"] = "note" in edited
     item["value"] = value.value
     return item
 
@@ -182,10 +184,8 @@ _INSTALLATION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
 
 
 def _edited(entry: Fields) -> frozenset[str]:
-    names = entry.items("edited")
-    if any(name not in EDITABLE_FIELDS for name in names):
-        raise FileRefused(f"trường {entry.where}.edited chỉ được gồm {', '.join(EDITABLE_FIELDS)}")
-    return frozenset(names)
+    marks = {"value": entry.boolean("edited"), "note": entry.boolean("note_edited")}
+    return frozenset(field for field, edited in marks.items() if edited)
 
 
 def _base(fields: Fields) -> BaseRef | None:
