@@ -12,10 +12,12 @@ Goals: 100 files × 100 values < 2 s; the same 100 again (unchanged) < 1 s.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,7 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bkdesk.catalogue import GROUPS, PeriodKind  # noqa: E402
-from bkdesk.exchange.submission import Submission, SubmittedValue, write_submission  # noqa: E402
+from bkdesk.exchange.submission import BaseRef, Submission, SubmittedValue, write_submission  # noqa: E402
 from db.database import Database  # noqa: E402
 from db.department_setup import unlock_setup  # noqa: E402
 from db.issue import issue_department  # noqa: E402
@@ -36,6 +38,8 @@ INDICATORS = 100
 YEAR = 2020
 IMPORT_GOAL_S = 2.0
 UNCHANGED_GOAL_S = 1.0
+# Files as this release writes them; BENCH_FIRST_FORMAT=1 times files of the first format instead.
+MARKED = os.environ.get("BENCH_FIRST_FORMAT") != "1"
 
 
 def build_catalogue(db: Database) -> None:
@@ -77,8 +81,8 @@ def build_catalogue(db: Database) -> None:
             position += 1
 
 
-def write_submissions(folder: Path, setups: list[tuple[Path, str]]) -> list[Path]:
-    """One signed file per phòng, each signed with the key its setup file opens to with its passphrase."""
+def write_submissions(folder: Path, setups: list[tuple[Path, str]], marked: bool) -> list[Path]:
+    """One signed file per phòng (its key opened with its passphrase); ``marked``: as this release writes them."""
     files = []
     for path, passphrase in setups:
         unlocked = unlock_setup(path, passphrase)
@@ -94,10 +98,15 @@ def write_submissions(folder: Path, setups: list[tuple[Path, str]]) -> list[Path
             key_id=setup.key_id,
             values=tuple(
                 SubmittedValue(
-                    row.indicator.code, f"{60 + n % 30},5", "ước theo báo cáo tháng 11" if n % 10 == 0 else ""
+                    row.indicator.code,
+                    f"{60 + n % 30},5",
+                    "ước theo báo cáo tháng 11" if n % 10 == 0 else "",
+                    edited=frozenset({"value", "note"}) if marked else None,
                 )
                 for n, row in enumerate(setup.own_rows())
             ),
+            installation_id=str(uuid.uuid4()) if marked else "",
+            base=BaseRef("setup", setup.setup_id) if marked else None,
         )
         out = folder / f"{setup.department.code}-{submission.sequence}.json"
         out.write_bytes(write_submission(submission, unlocked.private_key))
@@ -128,7 +137,7 @@ def main() -> None:
             issued = issue_department(db, f"P{d:03d}", YEAR, out, actor="bench")
             setups.append((out, issued.passphrase))
         db.dispose()
-        files = write_submissions(folder, setups)
+        files = write_submissions(folder, setups, MARKED)
         print(
             f"fixture: {DEPARTMENTS} phòng × {INDICATORS} chỉ tiêu, {len(files)} tệp nộp "
             f"({sum(f.stat().st_size for f in files) / 1e6:.1f} MB), built in {time.perf_counter() - start:.1f} s"

@@ -22,7 +22,7 @@ for folder in (ROOT, ROOT / "bench"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from bench_exchange import DEPARTMENTS, YEAR, build_catalogue, write_submissions  # noqa: E402
+from bench_exchange import DEPARTMENTS, MARKED, YEAR, build_catalogue, write_submissions  # noqa: E402
 
 from db.issue import issue_department  # noqa: E402
 from db.schema import open_database  # noqa: E402
@@ -46,7 +46,7 @@ def fixture(folder: Path, name: str) -> tuple[Path, list[Path]]:
     db.dispose()
     target = folder / name
     target.mkdir()
-    return db_path, write_submissions(target, setups)
+    return db_path, write_submissions(target, setups, MARKED)
 
 
 def main() -> None:

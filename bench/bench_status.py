@@ -26,7 +26,7 @@ for folder in (ROOT, ROOT / "bench"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from bench_exchange import DEPARTMENTS, INDICATORS, YEAR, build_catalogue, write_submissions  # noqa: E402
+from bench_exchange import DEPARTMENTS, INDICATORS, MARKED, YEAR, build_catalogue, write_submissions  # noqa: E402
 
 from bkdesk.catalogue import PeriodKind  # noqa: E402
 from db.issue import issue_department  # noqa: E402
@@ -61,7 +61,7 @@ def main() -> None:
             out = folder / f"P{d:03d}.setup"
             issued = issue_department(db, f"P{d:03d}", YEAR, out, actor="bench")
             setups.append((out, issued.passphrase))
-        files = write_submissions(folder, setups)
+        files = write_submissions(folder, setups, MARKED)
         import_submissions(db, files, actor="bench")
         print(
             f"fixture: {DEPARTMENTS} phòng × {INDICATORS} chỉ tiêu, {len(files)} tệp đã nhận, "

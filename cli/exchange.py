@@ -58,6 +58,11 @@ def register(subparsers: Any) -> None:
         f"tệp chứa cụm mật khẩu của tệp thiết lập (hoặc biến môi trường {PASSPHRASE_ENV}; "
         "không có cả hai: hỏi trong cửa sổ dòng lệnh)",
     )
+    setup.add_argument(
+        "--set-aside",
+        action="store_true",
+        help="số liệu đã sửa mà chưa gửi sẽ bị thay: ghi chúng ra một tệp bên cạnh cơ sở dữ liệu rồi mới cài",
+    )
     add_database_options(setup)
     setup.set_defaults(handler=run_setup)
 
@@ -192,7 +197,7 @@ def run_setup(args: argparse.Namespace) -> int:
     created = file is not None and not file.exists()
     db = open_db(args)
     try:
-        result = install_unlocked(db, unlocked, actor=_actor())
+        result = install_unlocked(db, unlocked, actor=_actor(), set_aside=args.set_aside)
     except BaseException:
         # A refused setup file leaves no new, empty database behind.
         db.dispose()
@@ -216,6 +221,8 @@ def run_setup(args: argparse.Namespace) -> int:
         f"{result.rows} chỉ tiêu của phòng; {result.values_changed} giá trị được ghi; "
         f"tệp nộp tiếp theo mang số thứ tự {result.next_sequence}."
     )
+    if result.set_aside is not None:
+        say(f"{result.set_aside_count} số liệu đã sửa mà chưa gửi được để riêng trong tệp {result.set_aside}.")
     say(where_kept(result.key_store))
     return EXIT_OK
 

@@ -9,15 +9,16 @@ import os
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bkdesk.catalogue import Indicator, is_assigned
 from bkdesk.exchange.merge import Figure
 from db.errors import StoreError
-from db.exchange_models import ImportedSubmission, IssuedSetup, MergeBase
+from db.exchange_models import ImportedSubmission, Installation, IssuedSetup, MergeBase
 from db.models import DepartmentRow, IndicatorRow, PeriodRow, TargetRow, ValueRow
 from db.tables import indicator_query, targeted_ids, to_indicator
 
@@ -126,6 +127,89 @@ def installation_of(session: Session, department_id: int, key_id: str) -> Issued
 
 
 SIGNED_CHANNEL = ""
+
+
+def setup_state(setup_id: str) -> str:
+    """The merge state of the figures an issued setup held (see ``MergeBase``)."""
+    return f"setup:{setup_id}"
+
+
+def file_state(installation_id: str, sequence: int) -> str:
+    """The merge state of the figures an accepted file of an installation held."""
+    return f"file:{installation_id}:{sequence}"
+
+
+def keep_only_state(session: Session, department_id: int, period_id: int, channel: str, prefix: str) -> None:
+    """Forget the states under ``prefix`` but ``channel``: an installation's files arrive in order, so only its
+    newest file of a period can be the base of the next."""
+    table = MergeBase.__table__
+    session.connection().execute(
+        delete(table).where(
+            table.c.department_id == department_id,
+            table.c.period_id == period_id,
+            table.c.channel.startswith(prefix, autoescape=True),
+            table.c.channel != channel,
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class InstallationView:
+    """One installation of a phòng's setup file as the synthesis office knows it, from the files it sent.
+
+    ``installation_id`` is empty for the files of the first format (no installation named):
+    together they count as one installation. ``current`` is false once the phòng's setup
+    file was issued again (its key no longer signs).
+    """
+
+    installation_id: str
+    setup_id: str
+    first_file_at: datetime
+    last_sequence: int
+    last_file_name: str
+    current: bool
+
+
+def installations_of(session: Session, department_id: int) -> list[InstallationView]:
+    """A phòng's installations, in the order their first files arrived."""
+    issued = issues_of(session, department_id)
+    current = issued[0].setup_id if issued else None
+    query = (
+        select(Installation, ImportedSubmission.file_name)
+        .outerjoin(ImportedSubmission, ImportedSubmission.id == Installation.last_submission_id)
+        .where(Installation.department_id == department_id)
+        .order_by(Installation.first_file_at, Installation.id)
+    )
+    views = [
+        InstallationView(
+            row.installation_id, row.setup_id, row.first_file_at, row.last_sequence, name or "", row.setup_id == current
+        )
+        for row, name in session.execute(query)
+    ]
+    first_format = (
+        select(ImportedSubmission)
+        .where(
+            ImportedSubmission.department_id == department_id,
+            ImportedSubmission.signed.is_(True),
+            ImportedSubmission.installation_id.is_(None),
+        )
+        .order_by(ImportedSubmission.id)
+    )
+    files = list(session.scalars(first_format))
+    if files:
+        last = max(files, key=lambda f: f.sequence or 0)
+        views.insert(
+            0,
+            InstallationView(
+                "",
+                last.setup_id or "",
+                files[0].imported_at,
+                last.sequence or 0,
+                last.file_name,
+                last.setup_id == current,
+            ),
+        )
+    return views
 
 
 @dataclass(frozen=True, slots=True)

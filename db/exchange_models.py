@@ -1,8 +1,10 @@
 """Tables of the exchange between the phòng and the synthesis office.
 
-On a phòng's database: its identity and signing key (:class:`DepartmentIdentity`).
-On the synthesis office's: the setups it issued with their public keys, the files it
-imported, the merge base of each value, where each value came from, and conflicts.
+On a phòng's database: its identity and signing key (:class:`DepartmentIdentity`), and
+what it last sent or received of each value (:class:`SentFigure`). On the synthesis
+office's: the setups it issued with their public keys, the installations that sent
+files, the files it imported, the states files are merged against, where each value
+came from, and conflicts.
 """
 
 from __future__ import annotations
@@ -38,6 +40,29 @@ class DepartmentIdentity(Base):
     key_store: Mapped[str] = mapped_column(String(16), default="")
     sealed_key: Mapped[str] = mapped_column(Text, default="")
     legacy_private_key: Mapped[str] = mapped_column(Text, default="")
+    # Made anew by each setup file installed (uuid4); empty on a database set up before schema
+    # version 4, whose files keep the first format until a setup file is installed again.
+    installation_id: Mapped[str] = mapped_column(String(36), default="")
+
+
+class SentFigure(Base):
+    """Phòng side: a value and note as this installation last sent or received them, and when.
+
+    ``state`` names that state as the synthesis office knows it ("setup:<setup id>" or
+    "submission:<sequence>"): the next file of the period is made from it, and a figure
+    whose value or note was written after ``based_at`` is marked edited in that file.
+    """
+
+    __tablename__ = "exchange_sent"
+    __table_args__ = (UniqueConstraint("indicator_id", "period_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"))
+    value: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    based_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(80), default="")
 
 
 class IssuedSetup(Base):
@@ -63,6 +88,25 @@ class IssuedSetup(Base):
     file_name: Mapped[str] = mapped_column(Text, default="")
 
 
+class Installation(Base):
+    """Synthesis side: one PC's installation of a setup file, known from the first file it sent.
+
+    One setup file installed on two PCs makes two installations (which cannot be told
+    offline before their files arrive); each counts its own sequence and is merged
+    against its own states.
+    """
+
+    __tablename__ = "exchange_installations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    installation_id: Mapped[str] = mapped_column(String(36), unique=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    setup_id: Mapped[str] = mapped_column(String(64))
+    first_file_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    last_submission_id: Mapped[int | None] = mapped_column(ForeignKey("exchange_submissions.id"))
+
+
 class ImportedSubmission(Base):
     """Synthesis side: a file accepted from a phòng (a refused file leaves no trace)."""
 
@@ -81,16 +125,18 @@ class ImportedSubmission(Base):
     file_name: Mapped[str] = mapped_column(Text)
     setup_id: Mapped[str | None] = mapped_column(String(64))
     template_id: Mapped[str | None] = mapped_column(String(64))
+    installation_id: Mapped[str | None] = mapped_column(String(36))
     values_changed: Mapped[int] = mapped_column(Integer, default=0)
     conflicts: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class MergeBase(Base):
-    """Synthesis side: a value and note as last agreed with the phòng.
+    """Synthesis side: a value and note of a state a phòng's next file may be made from.
 
-    ``channel`` is empty for the phòng's own bkdesk (its setup, then each signed file)
-    and a template's id for an Excel template (the figures written into it, then each
-    file filled from it): each is the common ancestor of what comes next by that road.
+    ``channel`` names the state: "setup:<setup id>" for the figures an issued setup
+    held, "file:<installation id>:<sequence>" for an accepted file's (the newest of each
+    installation and period is kept). The empty channel is the one per-phòng base of
+    first-format files (the setup, then each such file accepted), as before schema 4.
     """
 
     __tablename__ = "exchange_bases"

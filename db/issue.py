@@ -3,7 +3,8 @@
 The key gets a random id and is sealed in the file with a passphrase
 (:mod:`bkdesk.exchange.key_seal`): one bkdesk generates (80 bits, shown once, never
 stored) or the office's own. Issuing again (a new PC, new targets, a lost stick) makes
-a new key and a new setup whose figures become the new merge base and whose sequence
+a new key and a new setup whose figures become the base of the files made from it
+(by each installation, and the first format's per-phòng base) and whose sequence
 numbers continue above the last one received; files signed with an earlier key are
 refused from then on.
 """
@@ -33,6 +34,7 @@ from db.exchange import (
     issues_of,
     last_sequence,
     save_bases,
+    setup_state,
     write_file_atomically,
 )
 from db.exchange_models import IssuedSetup
@@ -140,6 +142,7 @@ def _setup(
         # The figures handed over become what the next file from this phòng is compared with.
         agreed = {indicator_id: figure_of(values.get(indicator_id)) for indicator_id in own_ids}
         save_bases(session, bases(session, department.id, period.id), department.id, period.id, agreed)
+        save_bases(session, {}, department.id, period.id, agreed, setup_state(key.setup_id))
     owners = {row.indicator.department for row in included if row.indicator.department}
     departments = tuple(
         Department(d.code, d.name)

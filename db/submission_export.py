@@ -4,6 +4,12 @@ The key comes from this PC's key store (:mod:`db.key_store`); a database copied 
 restored onto a PC that does not hold it signs nothing. A key a database set up before
 schema version 3 still holds in the clear moves into the store at its first signing,
 in the same transaction, and leaves the database.
+
+A database whose setup file was installed by this release (it has an installation id)
+writes the installation, the state the file is made from and, per value, the fields
+edited since that state (:mod:`db.sent_figures`); the file's figures then become the
+period's new bases. One set up earlier writes the first format until a setup file is
+installed again.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from sqlalchemy import select
 
 from bkdesk import __version__
 from bkdesk.catalogue import Department, PeriodKind
+from bkdesk.exchange.merge import Figure
 from bkdesk.exchange.submission import Submission, SubmittedValue, write_submission
 from db import audit, key_store
 from db.database import Database
@@ -23,7 +30,16 @@ from db.exchange import figures, own_rows, require_year, write_file_atomically, 
 from db.exchange_models import DepartmentIdentity
 from db.models import utcnow
 from db.roles import require_department
-from db.tables import find_period
+from db.sent_figures import (
+    edited_fields,
+    fallback_cutoff,
+    last_written,
+    record_sent,
+    sent_state,
+    setup_base,
+    submission_base,
+)
+from db.tables import ensure_period
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +71,26 @@ def export_submission(db: Database, year: int, kind: PeriodKind, out: Path, *, a
         mine = own_rows(year_rows(session, year), department.code)
         if not mine:
             raise StoreError(f"Phòng {department.code} không có chỉ tiêu nào trong biểu năm {year}")
-        stored = figures(session, find_period(session, year, kind), (row.indicator_id for row in mine))
+        period = ensure_period(session, year, kind)
+        stored = figures(session, period, (row.indicator_id for row in mine))
+        marked = bool(identity.installation_id)
+        sent = sent_state(session, period.id) if marked else None
+        written = last_written(session, year, kind, (row.indicator.code for row in mine)) if marked else {}
+        cutoff = fallback_cutoff(session, identity, year, kind) if marked else None
         values = []
         for row in mine:
             value = stored.get(row.indicator_id)
+            edited = None
+            if sent is not None and cutoff is not None:
+                base = sent.figures.get(row.indicator_id)
+                edited = edited_fields(written, row.indicator.code, base.based_at if base is not None else cutoff)
             values.append(
                 SubmittedValue(
                     code=row.indicator.code,
                     value=value.text if value is not None else "",
                     note=value.note if value is not None else "",
                     updated_at=value.updated_at if value is not None else None,
+                    edited=edited,
                 )
             )
         private_key = _signing_key(identity, department)
@@ -79,7 +105,13 @@ def export_submission(db: Database, year: int, kind: PeriodKind, out: Path, *, a
             setup_id=identity.setup_id,
             key_id=identity.key_id,
             values=tuple(values),
+            installation_id=identity.installation_id,
+            base=(sent.base or setup_base(identity.setup_id)) if sent is not None else None,
         )
+        if marked:
+            by_id = {row.indicator.code: row.indicator_id for row in mine}
+            sent_figures = {by_id[v.code]: Figure(v.value, v.note) for v in values}
+            record_sent(session, period.id, sent_figures, submission_base(submission.sequence), utcnow())
         audit.record(
             session,
             actor=actor,

@@ -9,7 +9,11 @@ by hand, and a signed file must be newer than the last one taken from its instal
 key this database never issued (a database restored from a backup older than the phòng's
 latest setup) is said to be so, never taken for a forged file.
 Anything wrong refuses the whole file and leaves the database as it was. What is
-accepted is merged three ways (:mod:`bkdesk.exchange.merge`): values are written
+accepted is merged (:mod:`bkdesk.exchange.merge`) against the state the file was made
+from, which the office holds because it issued or accepted it: the setup or the
+installation's previous file for a file that names its installation, what the template
+was exported with for a template, and the per-phòng base for a file of the first
+format. Sequence numbers, the replay check and conflicts are kept per installation. Values are written
 through :func:`db.entry.write_value`, so checks and audit are those of the app, and
 each keeps the file it came from; where both sides changed a value differently, a
 conflict is recorded for a person to resolve and the local value stays.
@@ -32,14 +36,26 @@ from bkdesk.entry import EntryError, check_note, check_value
 from bkdesk.exchange.files import FileRefused, RawFile, read_limited
 from bkdesk.exchange.incoming import Incoming, parse_incoming
 from bkdesk.exchange.merge import FieldPlan, Figure, MergeItem, MergePlan, Outcome, merge_plan
+from bkdesk.exchange.submission import BASE_SETUP, BASE_SUBMISSION
 from bkdesk.exchange.times import local_date, local_text
 from bkdesk.text import clean
 from db import audit
 from db.database import Database
-from db.entry import Prepared, refuse_locked, write_value
+from db.entry import Prepared, refuse_figure_on_heading, refuse_locked, write_value
 from db.errors import StoreError, database_problem
-from db.exchange import SIGNED_CHANNEL, AgreedFigure, bases, figure_of, installation_of, issues_of, save_bases
-from db.exchange_models import ConflictRow, ImportedSubmission, IssuedSetup, ValueProvenance
+from db.exchange import (
+    SIGNED_CHANNEL,
+    AgreedFigure,
+    bases,
+    figure_of,
+    file_state,
+    installation_of,
+    issues_of,
+    keep_only_state,
+    save_bases,
+    setup_state,
+)
+from db.exchange_models import ConflictRow, ImportedSubmission, Installation, IssuedSetup, ValueProvenance
 from db.models import DepartmentRow, IndicatorRow, PeriodRow, TargetRow, ValueRow, utcnow
 from db.roles import require_synthesis
 from db.tables import ensure_period
@@ -71,6 +87,7 @@ class ImportOutcome:
     signed: bool | None = None
     values_changed: int = 0
     conflicts: int = 0
+    notices: tuple[str, ...] = ()  # what the office should know about an accepted file (a second installation…)
 
     @property
     def message(self) -> str:
@@ -81,7 +98,9 @@ class ImportOutcome:
         origin = f"phòng {self.department}" + (
             f", số thứ tự {self.sequence}" if self.sequence is not None else ", biểu mẫu Excel chưa ký"
         )
-        return f"{self.file}: đã nhận ({origin}) — {self.values_changed} giá trị thay đổi, {self.conflicts} xung đột"
+        counts = f"{self.values_changed} giá trị thay đổi, {self.conflicts} xung đột"
+        accepted = f"{self.file}: đã nhận ({origin}) — {counts}"
+        return " ".join((accepted + ("." if self.notices else ""), *self.notices))
 
 
 def import_submissions(
@@ -200,27 +219,25 @@ def _apply(session: Session, incoming: Incoming, *, actor: str, accept_unsigned:
     department = session.scalar(select(DepartmentRow).where(DepartmentRow.code == code))
     if department is None:
         raise Refusal(f"phòng {code} không có trong danh mục của văn phòng tổng hợp")
-    installation = _check_signature(session, department, incoming) if incoming.is_signed else None
+    issued = _check_signature(session, department, incoming) if incoming.is_signed else None
     period = _open_period(session, incoming)
-    if installation is not None and incoming.sequence is not None:
-        last = installation.last_sequence
-        if incoming.sequence <= last:
-            raise Refusal(
-                f"số thứ tự {incoming.sequence} không mới hơn số thứ tự {last} đã nhận từ phòng {code} "
-                "(bản cũ hoặc tệp gửi lại)"
-            )
-        installation.last_sequence = incoming.sequence
+    notices: list[str] = []
+    installation = _installation(session, department, issued, incoming, notices) if issued is not None else None
     rows, locals_ = _indicators(session, incoming, department, period)
     figures_in = _checked_figures(incoming, rows)
-    channel = incoming.template.info.template_id if incoming.template is not None else SIGNED_CHANNEL
-    agreed = bases(session, department.id, period.id, channel)
-    written = incoming.template_base()
+    for indicator_code, figure in figures_in.items():
+        if figure.value:  # refused even where the merge would not take it: the file is wrong
+            refuse_figure_on_heading(session, rows[indicator_code])
+    base = _file_base(session, department, period, issued, incoming, notices)
+    edits = {value.code: value.edited for value in incoming.values}
     plan = merge_plan(
         MergeItem(
             indicator_code,
-            _base(agreed.get(row.id), written.get(indicator_code)),
+            base.figures.get(row.id, base.written.get(indicator_code)),
             figure_of(locals_.get(row.id)),
             figures_in[indicator_code],
+            edits.get(indicator_code),
+            base.known,
         )
         for indicator_code, row in rows.items()
     )
@@ -238,14 +255,19 @@ def _apply(session: Session, incoming: Incoming, *, actor: str, accept_unsigned:
         conflicts=len(plan.conflicts),
         setup_id=incoming.signed.submission.setup_id if incoming.signed is not None else None,
         template_id=incoming.template.info.template_id if incoming.template is not None else None,
+        installation_id=incoming.installation_id or None,
     )
     session.add(submission)
     session.flush()
+    if installation is not None:
+        installation.last_submission_id = submission.id
     label = source_label(incoming)
     prepared = Prepared(rows, {row.id for row in rows.values()}, period, locals_)
     with audit.batched(session):
         changed = _write(session, incoming, plan, prepared, submission, actor=actor, source=label)
-        conflicts = _record_conflicts(session, plan, rows, department, period, submission, actor=actor, source=label)
+        conflicts = _record_conflicts(
+            session, plan, rows, department, period, submission, incoming, actor=actor, source=label
+        )
         audit.record(
             session,
             actor=actor,
@@ -256,7 +278,13 @@ def _apply(session: Session, incoming: Incoming, *, actor: str, accept_unsigned:
             source=label,
         )
     incoming_by_id = {row.id: figures_in[indicator_code] for indicator_code, row in rows.items()}
-    save_bases(session, agreed, department.id, period.id, incoming_by_id, channel)
+    if incoming.installation_id and incoming.sequence is not None:
+        # This file's figures are the state its installation's next file of the period is made from.
+        state = file_state(incoming.installation_id, incoming.sequence)
+        save_bases(session, {}, department.id, period.id, incoming_by_id, state)
+        keep_only_state(session, department.id, period.id, state, file_state(incoming.installation_id, 0)[:-1])
+    elif incoming.is_signed:
+        save_bases(session, base.stored or {}, department.id, period.id, incoming_by_id, SIGNED_CHANNEL)
     session.flush()
     return ImportOutcome(
         incoming.file.name,
@@ -266,7 +294,123 @@ def _apply(session: Session, incoming: Incoming, *, actor: str, accept_unsigned:
         signed=incoming.is_signed,
         values_changed=changed,
         conflicts=conflicts,
+        notices=tuple(notices),
     )
+
+
+def _installation(
+    session: Session, department: DepartmentRow, issued: IssuedSetup, incoming: Incoming, notices: list[str]
+) -> Installation | None:
+    """Check the file's sequence against its installation's and move it on; the installation (none for a file of
+    the first format, whose setup counts its sequence). A second installation of one setup file is said so."""
+    sequence = incoming.sequence
+    assert sequence is not None
+    code = department.code
+    installation_id = incoming.installation_id
+    if not installation_id:
+        if sequence <= issued.last_sequence:
+            raise Refusal(
+                f"số thứ tự {sequence} không mới hơn số thứ tự {issued.last_sequence} đã nhận từ phòng {code} "
+                "(bản cũ hoặc tệp gửi lại)"
+            )
+        issued.last_sequence = sequence
+        return None
+    installation = session.scalar(select(Installation).where(Installation.installation_id == installation_id))
+    if installation is None:
+        if sequence <= issued.sequence_start:
+            raise Refusal(
+                f"số thứ tự {sequence} không mới hơn số thứ tự {issued.sequence_start} của tệp thiết lập đã cấp "
+                f"cho phòng {code} (tệp không phải của lần cấp này)"
+            )
+        others = session.scalars(
+            select(Installation).where(Installation.setup_id == issued.setup_id).order_by(Installation.id)
+        ).all()
+        installation = Installation(
+            installation_id=installation_id,
+            department_id=department.id,
+            setup_id=issued.setup_id,
+            first_file_at=utcnow(),
+            last_sequence=sequence,
+        )
+        session.add(installation)
+        if others:
+            first = others[0]
+            notices.append(
+                f"Chú ý: tệp thiết lập {issued.file_name or issued.setup_id} của phòng {code} đã được cài trên "
+                f"{len(others) + 1} máy: bản cài {_short(installation_id)} (tệp này, lần đầu gửi) và bản cài "
+                f"{_short(first.installation_id)} (gửi từ {local_date(first.first_file_at)}). Mỗi bản cài được "
+                "đối chiếu riêng; hãy hỏi phòng vì sao cài hai lần."
+            )
+        return installation
+    if installation.setup_id != issued.setup_id or installation.department_id != department.id:
+        raise Refusal(f"mã bản cài {_short(installation_id)} đã thuộc một tệp thiết lập khác: tệp đã bị ghép hoặc sửa")
+    if sequence <= installation.last_sequence:
+        raise Refusal(
+            f"số thứ tự {sequence} không mới hơn số thứ tự {installation.last_sequence} đã nhận từ bản cài "
+            f"{_short(installation_id)} của phòng {code} (bản cũ hoặc tệp gửi lại)"
+        )
+    installation.last_sequence = sequence
+    return installation
+
+
+def _short(installation_id: str) -> str:
+    """An installation as a person reads it: its id's first eight characters."""
+    return installation_id[:8]
+
+
+@dataclass(frozen=True, slots=True)
+class _Base:
+    """What a file is merged against: the state's figures by indicator id (``written`` by code, a template's own),
+    whether the office holds that state, and the first format's stored bases (moved after the file)."""
+
+    figures: dict[int, Figure]
+    written: dict[str, Figure]
+    known: bool = True
+    stored: dict[int, AgreedFigure] | None = None
+
+
+def _file_base(
+    session: Session,
+    department: DepartmentRow,
+    period: PeriodRow,
+    issued: IssuedSetup | None,
+    incoming: Incoming,
+    notices: list[str],
+) -> _Base:
+    if incoming.template is not None:
+        # A template carries the figures it was exported with: each fill is merged against those alone.
+        return _Base({}, incoming.template_base())
+    if not incoming.installation_id:
+        stored = bases(session, department.id, period.id, SIGNED_CHANNEL)
+        return _Base({i: agreed.figure for i, agreed in stored.items()}, {}, True, stored)
+    assert issued is not None
+    ref = incoming.base
+    if ref is not None and ref.kind == BASE_SETUP and ref.ref == issued.setup_id:
+        held = bases(session, department.id, period.id, setup_state(issued.setup_id))
+        if not held:  # a setup issued before schema 4 kept only the per-phòng base
+            held = bases(session, department.id, period.id, SIGNED_CHANNEL)
+        return _Base({i: agreed.figure for i, agreed in held.items()}, {})
+    if ref is not None and ref.kind == BASE_SUBMISSION and ref.ref.isdigit():
+        received = session.scalar(
+            select(ImportedSubmission.id).where(
+                ImportedSubmission.installation_id == incoming.installation_id,
+                ImportedSubmission.sequence == int(ref.ref),
+                ImportedSubmission.period_id == period.id,
+            )
+        )
+        if received is not None:
+            held = bases(session, department.id, period.id, file_state(incoming.installation_id, int(ref.ref)))
+            return _Base({i: agreed.figure for i, agreed in held.items()}, {})
+        notices.append(
+            f"Tệp được lập sau tệp số thứ tự {ref.ref} của bản cài {_short(incoming.installation_id)}, tệp mà văn "
+            "phòng tổng hợp chưa nhận: mọi giá trị khác số của văn phòng được ghi thành xung đột."
+        )
+    else:
+        notices.append(
+            "Tệp không cho biết được lập từ trạng thái nào mà văn phòng tổng hợp có: mọi giá trị khác số của văn "
+            "phòng được ghi thành xung đột."
+        )
+    return _Base({}, {}, False)
 
 
 def _check_signature(session: Session, department: DepartmentRow, incoming: Incoming) -> IssuedSetup:
@@ -375,13 +519,6 @@ def _checked_figures(incoming: Incoming, rows: dict[str, IndicatorRow]) -> dict[
     return checked
 
 
-def _base(agreed: AgreedFigure | None, written: Figure | None) -> Figure | None:
-    """What was last agreed on this channel; for a template's first file, what was written into it."""
-    if agreed is not None:
-        return agreed.figure
-    return written
-
-
 def _write(
     session: Session,
     incoming: Incoming,
@@ -455,18 +592,29 @@ def _record_conflicts(
     department: DepartmentRow,
     period: PeriodRow,
     submission: ImportedSubmission,
+    incoming: Incoming,
     *,
     actor: str,
     source: str,
 ) -> int:
-    """New conflicts replace open ones on the same value; values both sides now agree on settle theirs."""
+    """New conflicts replace open ones of the same installation (or template) on the same value; values both sides
+    now agree on settle theirs. Another installation's open conflicts are its own."""
+    if incoming.installation_id:
+        same_road = ImportedSubmission.installation_id == incoming.installation_id
+    elif incoming.template is not None:
+        same_road = ImportedSubmission.template_id == incoming.template.info.template_id
+    else:
+        same_road = ImportedSubmission.installation_id.is_(None) & ImportedSubmission.template_id.is_(None)
     open_rows = {
         (c.indicator_id, c.field): c
         for c in session.scalars(
-            select(ConflictRow).where(
+            select(ConflictRow)
+            .join(ImportedSubmission, ImportedSubmission.id == ConflictRow.submission_id)
+            .where(
                 ConflictRow.department_id == department.id,
                 ConflictRow.period_id == period.id,
                 ConflictRow.status == "open",
+                same_road,
             )
         )
     }

@@ -71,3 +71,62 @@ def test_the_outcome_never_loses_a_change_silently(base: str, local: str, incomi
 @given(base=texts, value=texts)
 def test_merging_a_side_with_itself_changes_nothing(base: str, value: str) -> None:
     assert decide(base, value, value) is Outcome.SAME
+
+
+# ---- a file that says what it edited, against the state it was made from ----------------------
+
+
+def test_a_figure_not_edited_never_changes_the_citys_even_where_the_city_still_holds_the_base() -> None:
+    assert decide("1.424", "1.424", "1.400", edited=False) is Outcome.KEEP_LOCAL
+    assert decide("4.100", "4.000", "4.100", edited=False) is Outcome.KEEP_LOCAL  # a conflict kept: not raised again
+
+
+def test_a_figure_edited_back_to_its_base_is_taken() -> None:
+    assert decide("1.400", "1.400", "1.424", edited=True) is Outcome.TAKE_INCOMING
+
+
+def test_an_edit_where_the_city_moved_since_the_base_is_a_conflict_even_when_it_equals_the_base() -> None:
+    assert decide("1.424", "1.400", "1.424", edited=True) is Outcome.CONFLICT
+    assert decide("1.424", "1.400", "1.410", edited=True) is Outcome.CONFLICT
+
+
+def test_a_base_the_office_never_received_takes_nothing_without_a_person() -> None:
+    assert decide("", "1.424", "1.400", edited=True, base_known=False) is Outcome.CONFLICT
+    assert decide("", "54,47", "57", edited=False, base_known=False) is Outcome.CONFLICT
+    assert decide("", "57", "57", edited=True, base_known=False) is Outcome.SAME
+
+
+def test_edit_marks_are_per_field() -> None:
+    item = MergeItem("A.6", Figure("4.100", ""), Figure("4.000", ""), Figure("4.100", "theo Cục"), frozenset({"note"}))
+    plan = merge_plan([item])
+    assert [(p.field, p.outcome) for p in plan.fields] == [
+        ("value", Outcome.KEEP_LOCAL),
+        ("note", Outcome.TAKE_INCOMING),
+    ]
+    assert plan.conflicts == ()
+
+
+def _first_rule(base: str, local: str, incoming: str) -> Outcome:
+    """The rule files without edit marks were merged by before installations."""
+    if incoming == local:
+        return Outcome.SAME
+    if local == base:
+        return Outcome.TAKE_INCOMING
+    if incoming == base:
+        return Outcome.KEEP_LOCAL
+    return Outcome.CONFLICT
+
+
+@given(base=texts, local=texts, incoming=texts, edited=st.none() | st.booleans(), known=st.booleans())
+def test_the_rule_with_edit_marks(base: str, local: str, incoming: str, edited: bool | None, known: bool) -> None:
+    outcome = decide(base, local, incoming, edited=edited, base_known=known)
+    assert (outcome is Outcome.SAME) == (incoming == local)
+    if outcome is Outcome.TAKE_INCOMING:
+        # Only an edit, made from a state the office holds, over a city figure still at that state.
+        assert known and local == base and (edited or (edited is None and incoming != base))
+    if edited is False and known:
+        assert outcome in (Outcome.SAME, Outcome.KEEP_LOCAL)
+    if not known:
+        assert outcome in (Outcome.SAME, Outcome.CONFLICT)
+    if edited is None and known:
+        assert outcome is _first_rule(base, local, incoming)

@@ -132,11 +132,14 @@ def test_same_file_is_unchanged_and_an_older_one_is_refused(kt: Database, demo_d
     third = submit(kt, tmp_path / "kt-3.json")
     set_value(kt, "A.2", YEAR, "3.500", actor=OFFICER)
     fourth = submit(kt, tmp_path / "kt-4.json")
-    assert import_submissions(demo_db, [fourth], actor=OFFICE)[0].status is ImportStatus.ACCEPTED
+    early = import_submissions(demo_db, [fourth], actor=OFFICE)[0]
+    # Made from file 3, which the office never got: the figure the phòng edited is a conflict, not taken.
+    assert (early.status, early.values_changed, early.conflicts) == (ImportStatus.ACCEPTED, 0, 1)
+    assert "số thứ tự 3" in early.message and "chưa nhận" in early.message
     late = import_submissions(demo_db, [third], actor=OFFICE)[0]
     assert late.status is ImportStatus.REFUSED
     assert "số thứ tự 3 không mới hơn số thứ tự 4" in late.reason
-    assert estimate(demo_db, "A.2")[0] == "3.500"
+    assert estimate(demo_db, "A.2")[0] == "3.300"
 
 
 def test_both_sides_changing_a_value_is_a_conflict_a_person_resolves(

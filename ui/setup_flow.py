@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from db.department_setup import UnlockedSetup
     from ui.exchange_actions import ExchangeActions
     from ui.setup_dialog import SetupDialog
-    from ui.setup_job import Installed, PassphraseRefused
+    from ui.setup_job import Installed, PassphraseRefused, UnsentFound
 
 TITLE = "Mở tệp thiết lập"
 
@@ -109,7 +109,7 @@ class SetupFlow:
                 return
         self._install(outcome, target)
 
-    def _install(self, unlocked: UnlockedSetup, database: Path) -> None:
+    def _install(self, unlocked: UnlockedSetup, database: Path, set_aside: bool = False) -> None:
         from ui.setup_job import install_task
 
         context = self.host.context
@@ -118,7 +118,7 @@ class SetupFlow:
         self.host.run_task(
             TITLE,
             f"Đang cài tệp thiết lập {unlocked.path.name}…",
-            install_task(unlocked, database, actor=context.actor),
+            install_task(unlocked, database, actor=context.actor, set_aside=set_aside),
             self._installed,
             unlocked.path,
         )
@@ -146,7 +146,18 @@ class SetupFlow:
         self.window.progress.setVisible(False)
         self.window.entry_page.show_grid()
 
-    def _installed(self, installed: Installed) -> None:
+    def _installed(self, installed: Installed | UnsentFound) -> None:
+        from ui.setup_job import UnsentFound
+
+        if isinstance(installed, UnsentFound):
+            # Asked first: the figures typed here and not yet sent go to a file beside the database, never lost.
+            question = (
+                f"{installed.message}\n\nĐể riêng các số liệu này vào một tệp bên cạnh cơ sở dữ liệu rồi cài? "
+                "(Hoặc chọn Không, gửi số liệu cho văn phòng tổng hợp trước rồi cài lại.)"
+            )
+            if self.host.ask(TITLE, question, "Để riêng rồi cài"):
+                self._install(installed.unlocked, installed.database, set_aside=True)
+            return
         result = installed.result
         department = f"{result.department.name} ({result.department.code})"
         if result.already_installed and result.key_restored:
@@ -165,6 +176,9 @@ class SetupFlow:
                 f"{result.rows} chỉ tiêu của phòng; {result.values_changed} giá trị được ghi; tệp nộp tiếp theo "
                 f"mang số thứ tự {result.next_sequence}. {where_kept(result.key_store)}"
             )
+        if result.set_aside is not None:
+            kept = f"{result.set_aside_count} số liệu đã sửa mà chưa gửi được để riêng trong tệp {result.set_aside}"
+            text += f"\n\n{kept}"
         if installed.backup is not None:
             text += f"\n\nCơ sở dữ liệu cũ được giữ lại: {installed.backup}"
         self.host.inform(

@@ -33,6 +33,15 @@ class PassphraseRefused:
 
 
 @dataclass(frozen=True, slots=True)
+class UnsentFound:
+    """The database holds figures not yet sent that the setup would replace: nothing was installed."""
+
+    message: str
+    unlocked: UnlockedSetup
+    database: Path
+
+
+@dataclass(frozen=True, slots=True)
 class Installed:
     result: SetupResult
     database: Path
@@ -65,13 +74,13 @@ def _remove(path: Path) -> None:
             file.unlink()
 
 
-def _install(database: Path, unlocked: UnlockedSetup, actor: str) -> SetupResult:
+def _install(database: Path, unlocked: UnlockedSetup, actor: str, set_aside: bool = False) -> SetupResult:
     from db.department_setup import install_unlocked
     from db.schema import open_database
 
     db = open_database(database)
     try:
-        return install_unlocked(db, unlocked, actor=actor)
+        return install_unlocked(db, unlocked, actor=actor, set_aside=set_aside)
     finally:
         db.dispose()
 
@@ -91,12 +100,19 @@ def unlock_task(setup: Path, passphrase: str) -> Callable[[Job], UnlockedSetup |
     return task
 
 
-def install_task(unlocked: UnlockedSetup, database: Path, *, actor: str) -> Callable[[Job], Installed]:
-    """Create (or update) the phòng's database at ``database``."""
+def install_task(
+    unlocked: UnlockedSetup, database: Path, *, actor: str, set_aside: bool = False
+) -> Callable[[Job], Installed | UnsentFound]:
+    """Create (or update) the phòng's database at ``database``; figures not yet sent come back as a question."""
 
-    def task(job: Job) -> Installed:
+    def task(job: Job) -> Installed | UnsentFound:
+        from db.department_setup import UnsentFigures
+
         job.status(f"Đang cài tệp thiết lập {unlocked.path.name} vào {database}…")
-        return Installed(_install(database, unlocked, actor), database)
+        try:
+            return Installed(_install(database, unlocked, actor, set_aside), database)
+        except UnsentFigures as exc:
+            return UnsentFound(exc.found, unlocked, database)
 
     return task
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from bkdesk.catalogue import Department, PeriodKind
 from bkdesk.exchange.files import FileRefused, RawFile, decode_utf8
 from bkdesk.exchange.merge import Figure
-from bkdesk.exchange.submission import SignedSubmission, SubmittedValue, read_submission
+from bkdesk.exchange.submission import BaseRef, SignedSubmission, SubmittedValue, read_submission
 from bkdesk.exchange.template import FilledTemplate, read_template
 from bkdesk.exchange.workbook import ZIP_ERRORS, archive_refusal, content_refusal
 
@@ -40,6 +40,15 @@ class Incoming:
     @property
     def is_signed(self) -> bool:
         return self.signed is not None
+
+    @property
+    def installation_id(self) -> str:
+        """The installation that made a signed file; empty for a first-format file or a template."""
+        return self.signed.submission.installation_id if self.signed is not None else ""
+
+    @property
+    def base(self) -> BaseRef | None:
+        return self.signed.submission.base if self.signed is not None else None
 
     def template_base(self) -> dict[str, Figure]:
         return self.template.base() if self.template is not None else {}

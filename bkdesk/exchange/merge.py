@@ -1,11 +1,21 @@
 """Three-way merge of a phòng's figures into the synthesis office's, by value.
 
 For each indicator and each field (the value, the note) three texts are compared:
-the *base* (what the phòng sent last time, or what its setup held), the synthesis
-office's *local* text and the *incoming* one. Whoever changed it since the base wins;
-when both changed it, differently, neither wins silently: that is a conflict, and
-the local text stays until a person resolves it. Texts are compared as stored,
-after the same checks every entry passes, so ``25500`` and ``25.500`` are equal.
+the file's *base* (the state it was made from: the setup or the earlier file of its
+installation, or a template's export), the synthesis office's *local* text and the
+*incoming* one; and the file says which fields the phòng *edited* since that base.
+
+- not edited → the local text stays, whatever it is;
+- edited to the local text → nothing to do;
+- edited, and the local text still equals the base → the incoming text is taken;
+- otherwise → a conflict, and the local text stays until a person resolves it;
+- when the office never received the state the file names as its base, every field
+  that differs is a conflict (edited or not: the missing file's changes are in it unmarked).
+
+A file that carries no edit marks (the first format, a template) counts a field as
+edited when it differs from the base, which is exactly the earlier three-way rule.
+Texts are compared as stored, after the same checks every entry passes, so ``25500``
+and ``25.500`` are equal.
 """
 
 from __future__ import annotations
@@ -32,24 +42,35 @@ class Outcome(StrEnum):
     CONFLICT = "conflict"
 
 
-def decide(base: str, local: str, incoming: str) -> Outcome:
+def decide(base: str, local: str, incoming: str, *, edited: bool | None = None, base_known: bool = True) -> Outcome:
+    """One field's outcome; ``edited`` ``None`` means the file does not say (then: differs from the base)."""
     if incoming == local:
         return Outcome.SAME
+    if not base_known:
+        # What the phòng sent in the file the office never got is in this one unmarked: a person looks.
+        return Outcome.CONFLICT
+    if not (incoming != base if edited is None else edited):
+        return Outcome.KEEP_LOCAL
     if local == base:
         return Outcome.TAKE_INCOMING
-    if incoming == base:
-        return Outcome.KEEP_LOCAL
     return Outcome.CONFLICT
 
 
 @dataclass(frozen=True, slots=True)
 class MergeItem:
-    """One indicator seen three ways; ``base`` is ``None`` when nothing was ever agreed (read as empty)."""
+    """One indicator seen three ways; ``base`` is ``None`` when nothing was ever agreed (read as empty).
+
+    ``edited`` names the fields the phòng changed since the base (``None``: the file does
+    not say); ``base_known`` is false when the office never received the state the file
+    was made from, so no edited field is taken without a person.
+    """
 
     code: str
     base: Figure | None
     local: Figure
     incoming: Figure
+    edited: frozenset[str] | None = None
+    base_known: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,5 +120,7 @@ def merge_plan(items: Iterable[MergeItem]) -> MergePlan:
         base = item.base or Figure()
         for name in FIELDS:
             b, lo, inc = getattr(base, name), getattr(item.local, name), getattr(item.incoming, name)
-            plans.append(FieldPlan(item.code, name, decide(b, lo, inc), b, lo, inc))
+            edited = None if item.edited is None else name in item.edited
+            outcome = decide(b, lo, inc, edited=edited, base_known=item.base_known)
+            plans.append(FieldPlan(item.code, name, outcome, b, lo, inc))
     return MergePlan(tuple(plans))

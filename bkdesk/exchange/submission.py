@@ -12,6 +12,13 @@ auditor can read in any text editor::
      "version": 1
     }
 
+A file made by an installation of this release also names the installation
+(``installation_id``), the state it was made from (``base``: ``{"kind": "setup", "ref":
+setup_id}`` or ``{"kind": "submission", "ref": "3"}``, the installation's previous file
+of the period) and, per value, whether the figure and the note were edited since that
+base (``edited``, ``note_edited``: true or false). A file without them is of the first
+format and is merged as before.
+
 The signature covers ``SIGNING_CONTEXT`` followed by the canonical bytes of the
 payload, and the reader accepts only a file that is byte for byte the canonical form
 of what it parses to: a byte changed anywhere is detected.
@@ -19,6 +26,7 @@ of what it parses to: a byte changed anywhere is detected.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,6 +39,17 @@ FORMAT = "bkdesk-submission"
 SIGNING_CONTEXT = b"bkdesk-submission/1\n"
 WHAT = "tệp nộp số liệu"
 MAX_VALUES = 100_000
+# The states a file can be made from; read as text so a later kind (a return file) is named, not refused.
+BASE_SETUP = "setup"
+BASE_SUBMISSION = "submission"
+
+
+@dataclass(frozen=True, slots=True)
+class BaseRef:
+    """The state a file was made from: what its installation received or sent last for the period."""
+
+    kind: str
+    ref: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +60,7 @@ class SubmittedValue:
     value: str
     note: str
     updated_at: datetime | None = None
+    edited: frozenset[str] | None = None  # fields changed since the file's base; None in a first-format file
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +74,8 @@ class Submission:
     setup_id: str
     key_id: str
     values: tuple[SubmittedValue, ...]
+    installation_id: str = ""  # empty in a first-format file
+    base: BaseRef | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +90,19 @@ class SignedSubmission:
         return signing.verify(public_key, self.signed_bytes, self.signature)
 
 
+def _value_json(value: SubmittedValue, marked: bool) -> dict[str, object]:
+    item: dict[str, object] = {"code": value.code, "note": value.note, "updated_at": iso(value.updated_at)}
+    if marked:
+        edited = value.edited or frozenset()
+        item["edited"] = "value" in edited
+        item["note_edited"] = "note" in edited
+    item["value"] = value.value
+    return item
+
+
 def payload_of(submission: Submission) -> dict[str, object]:
-    return {
+    marked = bool(submission.installation_id)
+    payload: dict[str, object] = {
         "app_version": submission.app_version,
         "created_at": iso(submission.created_at),
         "department": {"code": submission.department.code, "name": submission.department.name},
@@ -77,11 +110,13 @@ def payload_of(submission: Submission) -> dict[str, object]:
         "period": {"kind": submission.kind.value, "year": submission.year},
         "sequence": submission.sequence,
         "setup_id": submission.setup_id,
-        "values": [
-            {"code": v.code, "note": v.note, "updated_at": iso(v.updated_at), "value": v.value}
-            for v in submission.values
-        ],
+        "values": [_value_json(v, marked) for v in submission.values],
     }
+    if marked:
+        base = submission.base
+        payload["installation_id"] = submission.installation_id
+        payload["base"] = {"kind": base.kind, "ref": base.ref} if base is not None else None
+    return payload
 
 
 def write_submission(submission: Submission, private_key: str) -> bytes:
@@ -115,6 +150,9 @@ def _submission(fields: Fields) -> Submission:
     items = fields.items("values")
     if len(items) > MAX_VALUES:
         raise FileRefused(f"tệp có quá nhiều giá trị ({len(items)})")
+    installation_id = fields.text("installation_id") if "installation_id" in fields.data else ""
+    if installation_id and not _INSTALLATION_ID.fullmatch(installation_id):
+        raise FileRefused(f"mã bản cài (payload.installation_id) không hợp lệ: {installation_id[:80]!r}")
     values = []
     for index, item in enumerate(items):
         entry = Fields(item, f"payload.values[{index}]")
@@ -124,6 +162,7 @@ def _submission(fields: Fields) -> Submission:
                 value=entry.text("value"),
                 note=entry.text("note"),
                 updated_at=entry.optional_moment("updated_at"),
+                edited=_edited(entry) if installation_id else None,
             )
         )
     return Submission(
@@ -136,4 +175,24 @@ def _submission(fields: Fields) -> Submission:
         setup_id=fields.text("setup_id"),
         key_id=fields.text("key_id"),
         values=tuple(values),
+        installation_id=installation_id,
+        base=_base(fields) if installation_id else None,
     )
+
+
+_INSTALLATION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _edited(entry: Fields) -> frozenset[str]:
+    marks = {"value": entry.boolean("edited"), "note": entry.boolean("note_edited")}
+    return frozenset(field for field, edited in marks.items() if edited)
+
+
+def _base(fields: Fields) -> BaseRef | None:
+    if fields.data.get("base", 0) is None:
+        return None
+    base = fields.child("base")
+    kind, ref = base.text("kind"), base.text("ref")
+    if not 0 < len(kind) <= 32 or not 0 < len(ref) <= 64:
+        raise FileRefused("trường payload.base không hợp lệ")
+    return BaseRef(kind, ref)
