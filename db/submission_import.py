@@ -315,6 +315,8 @@ def _installation(
             )
         issued.last_sequence = sequence
         return None
+    # The setup keeps the highest sequence any of its installations sent: a re-issue starts above it.
+    issued.last_sequence = max(issued.last_sequence, sequence)
     installation = session.scalar(select(Installation).where(Installation.installation_id == installation_id))
     if installation is None:
         if sequence <= issued.sequence_start:
