@@ -21,7 +21,7 @@ from db.backups import create_backup
 from db.database import Database, connect, newer_schema_message, open_sqlite, upgrade_engine
 from db.errors import StoreError, database_problem
 from db.file_format import APPLICATION_ID, OLDEST_READABLE_VERSION, SCHEMA_VERSION
-from db.transactions import WRITE
+from db.transactions import WRITE, trace_write, tracing_writes
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -116,6 +116,13 @@ def _create(db: Database) -> None:
             migrations.stamp(connection, SCHEMA_VERSION)
             if connection.dialect.name == "sqlite":
                 connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    _say_committed()
+
+
+def _say_committed() -> None:
+    # Database.begin says it for every other write; a killed process has then said what it committed.
+    if tracing_writes():
+        trace_write("committed")
 
 
 def _migrate(db: Database, version: int) -> bool:
@@ -151,6 +158,7 @@ def _migrate(db: Database, version: int) -> bool:
                         broken = _broken_references(connection) - broken_before
                         if broken:
                             raise RuntimeError(f"the upgrade broke foreign keys: {sorted(broken)[:10]}")
+                _say_committed()
             finally:
                 if sqlite:
                     _pragma(driver, "foreign_keys = ON")
