@@ -27,6 +27,7 @@ from cli.passphrase import (
 
 if TYPE_CHECKING:
     from db.database import Database
+    from db.exchange import InstallationView
     from db.status import DepartmentStatus, StatusReport
 
 PERIOD_CHOICES = [kind.value for kind in PeriodKind]
@@ -305,6 +306,20 @@ def _deadline_change_text(old: date | None, new: date | None, year: int, kind: P
 def status_json(report: StatusReport) -> dict[str, Any]:
     """The status as ``status --json`` prints it: one object per phòng under ``departments``."""
     from bkdesk.exchange.documents import iso
+    from db.status import installation_name
+
+    def installation(view: InstallationView) -> dict[str, Any]:
+        return {
+            "id": installation_name(view) if view.installation_id else None,
+            "installation_id": view.installation_id or None,
+            "setup_file": view.setup_file,
+            "setup_issued_at": iso(view.setup_issued_at),
+            "first_file_at": iso(view.first_file_at),
+            "last_sequence": view.last_sequence,
+            "last_file": view.last_file_name or None,
+            "last_received_at": iso(view.last_received_at),
+            "current": view.current,
+        }
 
     def department(line: DepartmentStatus) -> dict[str, Any]:
         last = line.last_file
@@ -325,6 +340,8 @@ def status_json(report: StatusReport) -> dict[str, Any]:
             "last_sequence": last.sequence if last is not None else None,
             "signed": last.signed if last is not None else None,
             "template": last.template if last is not None else None,
+            "installations": [installation(view) for view in line.installations],
+            "doubled_setups": [group[0].setup_file or group[0].setup_id for group in line.doubled],
         }
 
     return {
@@ -346,6 +363,7 @@ def status_text(report: StatusReport) -> str:
     from bkdesk.deadline import late_summary
     from bkdesk.exchange.times import local_text
     from bkdesk.reports.settings import format_date
+    from db.status import doubled_texts, installation_text
 
     kind, year = report.kind, report.year
     out = [f"TÌNH HÌNH NỘP SỐ LIỆU {kind.label.upper()} NĂM {year}"]
@@ -360,7 +378,8 @@ def status_text(report: StatusReport) -> str:
         else "Số liệu kỳ này: đang mở"
     )
     header = (
-        f"{'Mã':<7} {'Phòng':<32} {'Giao':>4} {'Phòng gửi':>9}  {'Nhận tệp cuối':<16}  {'Tệp lập/lưu lúc':<16}  "
+        f"{'Mã':<7} {'Phòng':<32} {'Giao':>4} {'Phòng gửi':>9} {'Bản cài':>7}  {'Nhận tệp cuối':<16}  "
+        f"{'Tệp lập/lưu lúc':<16}  "
         f"{'Số TT':>5}  {'Chữ ký':<9} {'Xung đột':>8}  Tình trạng"
     )
     out += ["", header, "-" * len(header)]
@@ -370,10 +389,14 @@ def status_text(report: StatusReport) -> str:
         made = local_text(last.made_at) if last is not None else "—"
         sequence = str(last.sequence) if last is not None and last.sequence is not None else "—"
         signed = "—" if last is None else ("mẫu Excel" if last.template else "đã ký" if last.signed else "chưa ký")
+        installed = str(len(line.live_installations)) if line.installations else "—"
         out.append(
-            f"{_cut(line.code, 7):<7} {_cut(line.name, 32):<32} {line.assigned:>4} {line.sent:>9}  {received:<16}  "
-            f"{made:<16}  {sequence:>5}  {signed:<9} {line.open_conflicts:>8}  {line.standing.text}"
+            f"{_cut(line.code, 7):<7} {_cut(line.name, 32):<32} {line.assigned:>4} {line.sent:>9} {installed:>7}  "
+            f"{received:<16}  {made:<16}  {sequence:>5}  {signed:<9} {line.open_conflicts:>8}  {line.standing.text}"
         )
+        if len(line.installations) > 1:
+            out += [f"        {installation_text(view)}" for view in line.installations]
+        out += [f"        {text}." for text in doubled_texts(line)]
     lines = report.lines
     received_from = sum(1 for line in lines if line.last_file is not None)
     out.append("")
@@ -383,6 +406,9 @@ def status_text(report: StatusReport) -> str:
         f"{received_from}/{len(lines)} phòng đã nộp; "
         f"{sum(line.open_conflicts for line in lines)} xung đột chưa giải quyết."
     )
+    doubled = [line.code for line in lines if line.doubled]
+    if doubled:
+        out.append(f"Tệp thiết lập cài trên nhiều máy: {len(doubled)} phòng ({', '.join(doubled)}).")
     late = late_summary([line.code for line in report.overdue], [line.code for line in report.sent_late])
     if late:
         out.append(late + ".")

@@ -159,7 +159,8 @@ class InstallationView:
 
     ``installation_id`` is empty for the files of the first format (no installation named):
     together they count as one installation. ``current`` is false once the phòng's setup
-    file was issued again (its key no longer signs).
+    file was issued again (its key no longer signs). ``setup_file`` and ``setup_issued_at``
+    name the setup file installed; ``last_received_at`` is when its newest file arrived.
     """
 
     installation_id: str
@@ -168,48 +169,77 @@ class InstallationView:
     last_sequence: int
     last_file_name: str
     current: bool
+    setup_file: str = ""
+    setup_issued_at: datetime | None = None
+    last_received_at: datetime | None = None
 
 
 def installations_of(session: Session, department_id: int) -> list[InstallationView]:
     """A phòng's installations, in the order their first files arrived."""
-    issued = issues_of(session, department_id)
-    current = issued[0].setup_id if issued else None
-    query = (
-        select(Installation, ImportedSubmission.file_name)
+    return installations_by_department(session, department_ids=[department_id]).get(department_id, [])
+
+
+def installations_by_department(
+    session: Session, *, year: int | None = None, department_ids: Iterable[int] | None = None
+) -> dict[int, list[InstallationView]]:
+    """The installations of every phòng (or of ``department_ids``) in a few selects, by department id; with
+    ``year``, only those of the setup files issued for that year."""
+    wanted = set(department_ids) if department_ids is not None else None
+    issued_query = select(IssuedSetup).order_by(IssuedSetup.id)
+    installed_query = (
+        select(Installation, ImportedSubmission.file_name, ImportedSubmission.imported_at)
         .outerjoin(ImportedSubmission, ImportedSubmission.id == Installation.last_submission_id)
-        .where(Installation.department_id == department_id)
         .order_by(Installation.first_file_at, Installation.id)
     )
-    views = [
-        InstallationView(
-            row.installation_id, row.setup_id, row.first_file_at, row.last_sequence, name or "", row.setup_id == current
-        )
-        for row, name in session.execute(query)
-    ]
-    first_format = (
-        select(ImportedSubmission)
-        .where(
-            ImportedSubmission.department_id == department_id,
-            ImportedSubmission.signed.is_(True),
-            ImportedSubmission.installation_id.is_(None),
-        )
-        .order_by(ImportedSubmission.id)
+    first_format = select(ImportedSubmission).where(
+        ImportedSubmission.signed.is_(True), ImportedSubmission.installation_id.is_(None)
     )
-    files = list(session.scalars(first_format))
-    if files:
-        last = max(files, key=lambda f: f.sequence or 0)
-        views.insert(
-            0,
-            InstallationView(
-                "",
-                last.setup_id or "",
-                files[0].imported_at,
-                last.sequence or 0,
-                last.file_name,
-                last.setup_id == current,
-            ),
+    if wanted is not None:
+        issued_query = issued_query.where(IssuedSetup.department_id.in_(wanted))
+        installed_query = installed_query.where(Installation.department_id.in_(wanted))
+        first_format = first_format.where(ImportedSubmission.department_id.in_(wanted))
+    setups: dict[str, IssuedSetup] = {}
+    current: dict[int, str] = {}  # the newest setup issued to each phòng, whatever its year
+    for setup in session.scalars(issued_query):
+        setups[setup.setup_id] = setup
+        current[setup.department_id] = setup.setup_id
+
+    def of_year(setup_id: str | None) -> bool:
+        setup = setups.get(setup_id or "")
+        return year is None or (setup is not None and setup.year == year)
+
+    def view(
+        installation_id: str, setup_id: str, first: datetime, sequence: int, name: str, last: datetime | None
+    ) -> InstallationView:
+        setup = setups.get(setup_id)
+        return InstallationView(
+            installation_id,
+            setup_id,
+            first,
+            sequence,
+            name,
+            setup_id == current.get(setup.department_id if setup is not None else -1),
+            setup.file_name if setup is not None else "",
+            setup.issued_at if setup is not None else None,
+            last,
         )
-    return views
+
+    found: dict[int, list[InstallationView]] = {}
+    old_files: dict[int, list[ImportedSubmission]] = {}
+    for submission in session.scalars(first_format.order_by(ImportedSubmission.id)):
+        if of_year(submission.setup_id):
+            old_files.setdefault(submission.department_id, []).append(submission)
+    for department_id, files in old_files.items():
+        last = max(files, key=lambda f: f.sequence or 0)
+        found[department_id] = [
+            view("", last.setup_id or "", files[0].imported_at, last.sequence or 0, last.file_name, last.imported_at)
+        ]
+    for row, name, received in session.execute(installed_query):
+        if of_year(row.setup_id):
+            found.setdefault(row.department_id, []).append(
+                view(row.installation_id, row.setup_id, row.first_file_at, row.last_sequence, name or "", received)
+            )
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,10 @@ change of the figure came from one of its files, directly or by a conflict decis
 took the file's figure; never a figure the office typed, imported from a table, or
 handed out and got back unchanged), the figures in the table whoever wrote them, the
 last file received (when it arrived, when it was made or, for an Excel template, saved,
-its sequence, signed or not), open conflicts, the newest setup issued for the year and
-where it stands against the period's *Hạn nộp* (:mod:`bkdesk.deadline`). The deadline
+its sequence, signed or not), open conflicts, the newest setup issued for the year,
+the installations of the year's setup files that sent files (one PC each; two of one
+setup file are what the office must ask the phòng about) and where it stands against
+the period's *Hạn nộp* (:mod:`bkdesk.deadline`). The deadline
 of each year and period is kept in the ``settings`` table, audited like the report's
 settings. Everything is read with plain selects: ten thousand indicators stay well under
 the tab's and the command's patience (``bench/bench_status.py``).
@@ -25,11 +27,12 @@ from sqlalchemy.orm import Session, aliased
 
 from bkdesk.catalogue import Indicator, PeriodKind, is_assigned
 from bkdesk.deadline import DeadlineError, Standing, is_past, parse_deadline, standing
+from bkdesk.exchange.times import local_date, local_text
 from bkdesk.reports.settings import format_date
 from db import audit
 from db.database import Database
 from db.errors import InvalidInput
-from db.exchange import require_year
+from db.exchange import InstallationView, installations_by_department, require_year
 from db.exchange_models import ConflictRow, ImportedSubmission, IssuedSetup
 from db.models import AuditRow, DepartmentRow, IndicatorRow, SettingRow, TargetRow, ValueRow
 from db.roles import require_synthesis
@@ -73,6 +76,21 @@ class DepartmentStatus:
     last_file: LastFile | None = None
     first_received_at: datetime | None = None
     issued_at: datetime | None = None  # the newest setup file issued to the phòng for the year
+    # Of the year's setup files, in the order their first files arrived (db.exchange.installations_by_department).
+    installations: tuple[InstallationView, ...] = ()
+
+    @property
+    def live_installations(self) -> list[InstallationView]:
+        """The installations whose key still signs (the setup file was not issued again since)."""
+        return [i for i in self.installations if i.current]
+
+    @property
+    def doubled(self) -> list[list[InstallationView]]:
+        """Each setup file installed on more than one PC (its live installations): the office asks the phòng why."""
+        by_setup: dict[str, list[InstallationView]] = {}
+        for installation in self.live_installations:
+            by_setup.setdefault(installation.setup_id, []).append(installation)
+        return [group for group in by_setup.values() if len(group) > 1]
 
     @property
     def complete(self) -> bool:
@@ -241,6 +259,7 @@ def status_report(
         )
         deadline = _stored_deadline(session, year, kind)
         departments = list(session.scalars(select(DepartmentRow).order_by(DepartmentRow.id)))
+        installed = installations_by_department(session, year=year)
         lines = []
         for index, department in enumerate(departments, start=1):
             received = files.get(department.id, [])
@@ -263,6 +282,7 @@ def status_report(
                         last_file=_last_file(received[-1]) if received else None,
                         first_received_at=first,
                         issued_at=issued.get(department.id),
+                        installations=tuple(installed.get(department.id, ())),
                     )
                 )
             if progress is not None:
@@ -387,3 +407,54 @@ def _last_file(submission: ImportedSubmission) -> LastFile:
         signed=submission.signed,
         template=submission.template_id is not None,
     )
+
+
+def installation_name(installation: InstallationView) -> str:
+    """An installation as a person reads it: the first eight characters of its id (files of the first format name
+    none)."""
+    if not installation.installation_id:
+        return "không mã (tệp định dạng cũ)"
+    return installation.installation_id[:8]
+
+
+def installations_cell(line: DepartmentStatus) -> str:
+    """The *Bản cài* cell: how many PCs send with a live key, the revoked ones, and a setup file installed twice."""
+    if not line.installations:
+        return "—"
+    live = len(line.live_installations)
+    text = str(live)
+    revoked = len(line.installations) - live
+    if revoked:
+        text += f" (+{revoked} đã thu hồi)"
+    if line.doubled:
+        text += " — cài trùng"
+    return text
+
+
+def installation_text(installation: InstallationView) -> str:
+    """One installation on one line: its id, the setup file installed, its first file, its last sequence and file."""
+    setup = installation.setup_file or installation.setup_id[:8]
+    if installation.setup_issued_at is not None:
+        setup += f" (cấp ngày {local_date(installation.setup_issued_at)})"
+    last = installation.last_file_name or "—"
+    if installation.last_received_at is not None:
+        last += f", nhận lúc {local_text(installation.last_received_at)}"
+    revoked = "" if installation.current else "; đã thu hồi (tệp thiết lập đã được cấp lại)"
+    return (
+        f"bản cài {installation_name(installation)}: tệp thiết lập {setup}; "
+        f"tệp đầu tiên ngày {local_date(installation.first_file_at)}; số thứ tự cuối {installation.last_sequence}; "
+        f"tệp cuối {last}{revoked}"
+    )
+
+
+def doubled_texts(line: DepartmentStatus) -> list[str]:
+    """What the office must chase: each setup file of the phòng installed on more than one PC."""
+    texts = []
+    for group in line.doubled:
+        first = group[0]
+        names = ", ".join(installation_name(i) for i in group)
+        texts.append(
+            f"Chú ý: tệp thiết lập {first.setup_file or first.setup_id[:8]} của phòng {line.code} được cài trên "
+            f"{len(group)} máy (bản cài {names}): hãy hỏi phòng vì sao cài trên nhiều máy"
+        )
+    return texts

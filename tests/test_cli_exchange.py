@@ -164,11 +164,13 @@ def test_status_json_has_exactly_the_documented_shape(
         "last_sequence",
         "signed",
         "template",
+        "installations",
+        "doubled_setups",
     ]
     assert all(list(line) == keys for line in data["departments"])
     kt = next(line for line in data["departments"] if line["code"] == "KT")
     moments = ("issued_at", "first_received_at", "last_received_at", "last_made_at")
-    assert {k: kt[k] for k in keys if k not in moments} == {
+    assert {k: kt[k] for k in keys if k not in moments and k != "installations"} == {
         "code": "KT",
         "name": "Phòng Kinh tế",
         "assigned": 28,
@@ -181,16 +183,31 @@ def test_status_json_has_exactly_the_documented_shape(
         "last_sequence": 1,
         "signed": True,
         "template": False,
+        "doubled_setups": [],
     }
     for moment in moments:
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", kt[moment]), moment
+    (installed,) = kt["installations"]
+    assert list(installed) == [
+        "id",
+        "installation_id",
+        "setup_file",
+        "setup_issued_at",
+        "first_file_at",
+        "last_sequence",
+        "last_file",
+        "last_received_at",
+        "current",
+    ]
+    assert installed["id"] == installed["installation_id"][:8] and installed["current"] is True
+    assert (installed["last_sequence"], installed["last_file"]) == (1, "kt-1.json")
     yt = next(line for line in data["departments"] if line["code"] == "YT")
     assert (yt["last_sequence"], yt["last_received_at"], yt["signed"], yt["standing"]) == (None, None, None, "chưa nộp")
     code, out, _ = cli(capsys, "status", "--year", YEAR, "--db", offices["office"])
     assert "TÌNH HÌNH NỘP SỐ LIỆU ƯỚC THỰC HIỆN NĂM 2020" in out
     when = r"\d\d/\d\d/\d{4} \d\d:\d\d"
-    assert re.search(rf"^KT\s+Phòng Kinh tế\s+28\s+0\s+{when}\s+{when}\s+1\s+đã ký\s+0\s+đã nộp$", out, re.M)
-    assert re.search(r"^YT\s+Phòng Y tế\s+8\s+0\s+—\s+—\s+—\s+—\s+0\s+chưa nộp$", out, re.M)
+    assert re.search(rf"^KT\s+Phòng Kinh tế\s+28\s+0\s+1\s+{when}\s+{when}\s+1\s+đã ký\s+0\s+đã nộp$", out, re.M)
+    assert re.search(r"^YT\s+Phòng Y tế\s+8\s+0\s+—\s+—\s+—\s+—\s+—\s+0\s+chưa nộp$", out, re.M)
     assert "1/14 phòng đã nộp" in out
 
 

@@ -90,12 +90,12 @@ def test_status_deadline_sets_it_and_marks_who_is_late(office: Path) -> None:
     when = r"\d\d/\d\d/\d{4} \d\d:\d\d"
     day = r"\d\d/\d\d/\d{4}"
     assert re.search(
-        rf"^KT\s+Phòng Kinh tế\s+28\s+1\s+{when}\s+{when}\s+1\s+đã ký\s+0\s+NỘP MUỘN: tệp đầu tiên nhận ngày {day}$",
+        rf"^KT\s+Phòng Kinh tế\s+28\s+1\s+1\s+{when}\s+{when}\s+1\s+đã ký\s+0\s+NỘP MUỘN: tệp đầu tiên nhận ngày {day}$",
         out,
         re.M,
     )
     assert re.search(
-        rf"^YT\s+Phòng Y tế\s+8\s+0\s+—\s+—\s+—\s+—\s+0\s+QUÁ HẠN: đã cấp tệp thiết lập ngày {day}, chưa nộp$",
+        rf"^YT\s+Phòng Y tế\s+8\s+0\s+—\s+—\s+—\s+—\s+—\s+0\s+QUÁ HẠN: đã cấp tệp thiết lập ngày {day}, chưa nộp$",
         out,
         re.M,
     )
@@ -154,3 +154,47 @@ def test_the_lock_is_in_the_status(office: Path) -> None:
     assert "Số liệu kỳ này: ĐÃ CHỐT (lý do: Đã trình HĐND); không nhận thêm tệp nào" in out
     data = status_json(office)
     assert (data["locked"], data["lock_reason"]) == (True, "Đã trình HĐND")
+
+
+def test_status_lists_a_phongs_installations_and_one_setup_file_on_two_pcs_stands_out(office: Path) -> None:
+    folder = office.parent
+    secret = ("--passphrase-file", folder / "giay" / "cum-mat-khau.txt")
+    ok("setup", folder / "KT.setup", *secret, "--db", folder / "KT-may-2.sqlite")  # the same file, a second PC
+    ok("set-value", "A.12", "57", "--db", folder / "KT-may-2.sqlite")
+    ok("export-submission", "--year", YEAR, "--out", folder / "KT-may-2-1.json", "--db", folder / "KT-may-2.sqlite")
+    said = ok("import-submissions", folder / "KT-may-2-1.json", "--db", office)
+    assert "Chú ý: tệp thiết lập KT.setup của phòng KT đã được cài trên 2 máy" in said
+
+    kt = next(line for line in status_json(office)["departments"] if line["code"] == "KT")
+    first, second = kt["installations"]
+    assert first["id"] != second["id"] and len(first["id"]) == len(second["id"]) == 8
+    assert [(i["setup_file"], i["last_sequence"], i["last_file"], i["current"]) for i in (first, second)] == [
+        ("KT.setup", 1, "KT-1.json", True),
+        ("KT.setup", 1, "KT-may-2-1.json", True),
+    ]
+    moment = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"
+    for installed in (first, second):
+        for key in ("setup_issued_at", "first_file_at", "last_received_at"):
+            assert re.fullmatch(moment, installed[key]), key
+    assert kt["doubled_setups"] == ["KT.setup"]
+    yt = next(line for line in status_json(office)["departments"] if line["code"] == "YT")
+    assert (yt["installations"], yt["doubled_setups"]) == ([], [])
+
+    out = ok("status", "--year", YEAR, "--db", office)
+    when, day = r"\d\d/\d\d/\d{4} \d\d:\d\d", r"\d\d/\d\d/\d{4}"
+    rows = out.splitlines()
+    (at,) = [n for n, row in enumerate(rows) if row.startswith("KT ")]
+    assert re.fullmatch(rf"KT\s+Phòng Kinh tế\s+28\s+2\s+2\s+{when}\s+{when}\s+1\s+đã ký\s+0\s+đã nộp", rows[at])
+    for row, installed in zip(rows[at + 1 : at + 3], (first, second), strict=True):
+        assert re.fullmatch(
+            rf"\s+bản cài {installed['id']}: tệp thiết lập KT\.setup \(cấp ngày {day}\); tệp đầu tiên ngày {day}; "
+            rf"số thứ tự cuối 1; tệp cuối {re.escape(installed['last_file'])}, nhận lúc {when}",
+            row,
+        ), row
+    assert rows[at + 3].strip() == (
+        f"Chú ý: tệp thiết lập KT.setup của phòng KT được cài trên 2 máy (bản cài {first['id']}, {second['id']}): "
+        "hãy hỏi phòng vì sao cài trên nhiều máy."
+    )
+    assert rows[at + 4].startswith("TCKH ")  # the next phòng's line
+    assert re.search(rf"^YT\s+Phòng Y tế\s+8\s+0\s+—\s+—\s+—\s+—\s+—\s+0\s+đã cấp tệp thiết lập ngày {day}", out, re.M)
+    assert "Tệp thiết lập cài trên nhiều máy: 1 phòng (KT)." in out

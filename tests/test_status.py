@@ -12,6 +12,7 @@ import pytest
 
 from bkdesk.catalogue import PeriodKind, is_heading
 from bkdesk.deadline import local_day
+from bkdesk.exchange.times import local_date, local_text
 from bkdesk.reports.settings import format_date
 from db.audit import history
 from db.conflicts import Keep, list_conflicts, resolve_conflict
@@ -22,7 +23,16 @@ from db.errors import InvalidInput, StoreError
 from db.issue import issue_department
 from db.locking import lock_period
 from db.schema import open_database
-from db.status import DepartmentStatus, StatusReport, load_deadline, set_deadline, status_report
+from db.status import (
+    DepartmentStatus,
+    StatusReport,
+    doubled_texts,
+    installation_text,
+    installations_cell,
+    load_deadline,
+    set_deadline,
+    status_report,
+)
 from db.submission_export import export_submission
 from db.submission_import import ImportStatus, import_submissions
 from db.tables import load_rows
@@ -209,3 +219,79 @@ def test_the_report_carries_the_lock_and_reads_a_period_nothing_was_sent_for(dem
     report = status_report(demo_db, YEAR)
     assert (report.locked, report.lock_reason) == (True, "Đã trình HĐND")
     assert not status_report(demo_db, YEAR, PeriodKind.RESULT).locked
+
+
+def installation_of(phong: Phong) -> str:
+    from sqlalchemy import select
+
+    from db.exchange_models import DepartmentIdentity
+
+    with phong.db.read() as session:
+        identity = session.scalar(select(DepartmentIdentity))
+        assert identity is not None
+        return identity.installation_id
+
+
+def test_each_phongs_installations_are_listed_and_one_setup_file_on_two_pcs_stands_out(
+    kt: Phong, demo_db: Database, tmp_path: Path
+) -> None:
+    yt = issue_phong(demo_db, "YT", tmp_path / "phong")  # issued, never heard from: stays as it is
+    yt.db.dispose()
+    second = open_database(tmp_path / "pc-b.sqlite")  # the same setup file installed on another PC of KT
+    try:
+        install_setup(second, kt.setup, actor="cán bộ KT máy 2", passphrase=kt.passphrase)
+        pc_b = Phong("KT", second, kt.setup, kt.passphrase)
+        a, b = installation_of(kt), installation_of(pc_b)
+        kt.enter("A.11", "1.400")
+        take(demo_db, kt.submit(tmp_path / "a"))
+        line = lines(demo_db)["KT"]
+        assert [(i.installation_id, i.last_sequence, i.current) for i in line.installations] == [(a, 1, True)]
+        assert (installations_cell(line), line.doubled) == ("1", [])
+
+        pc_b.enter("A.12", "57")
+        take(demo_db, pc_b.submit(tmp_path / "b"))
+        pc_b.enter("A.12", "58")
+        take(demo_db, pc_b.submit(tmp_path / "b"))
+    finally:
+        second.dispose()
+    found = lines(demo_db)
+    line = found["KT"]
+    assert [(i.installation_id, i.last_sequence, i.last_file_name) for i in line.installations] == [
+        (a, 1, "KT-2020-uoc-so1.json"),
+        (b, 2, "KT-2020-uoc-so2.json"),
+    ]
+    assert installations_cell(line) == "2 — cài trùng"
+    first, later = line.installations
+    assert (first.setup_file, later.setup_file) == ("thiet-lap-KT-2020.setup", "thiet-lap-KT-2020.setup")
+    assert first.last_received_at is not None and later.last_received_at is not None
+    assert later.last_received_at >= first.last_received_at >= first.first_file_at
+    issued_on = local_date(line.issued_at) if line.issued_at is not None else "?"
+    assert installation_text(later) == (
+        f"bản cài {b[:8]}: tệp thiết lập thiet-lap-KT-2020.setup (cấp ngày {issued_on}); "
+        f"tệp đầu tiên ngày {local_date(later.first_file_at)}; số thứ tự cuối 2; "
+        f"tệp cuối KT-2020-uoc-so2.json, nhận lúc {local_text(later.last_received_at)}"
+    )
+    assert doubled_texts(line) == [
+        f"Chú ý: tệp thiết lập thiet-lap-KT-2020.setup của phòng KT được cài trên 2 máy (bản cài {a[:8]}, "
+        f"{b[:8]}): hãy hỏi phòng vì sao cài trên nhiều máy"
+    ]
+    # Issued but silent, or never issued: no installation.
+    assert (found["YT"].installations, installations_cell(found["YT"])) == ((), "—")
+    assert found["YT"].standing.text.startswith("đã cấp tệp thiết lập ngày ")
+    assert installations_cell(found["TNMT"]) == "—"
+
+    # Re-issued: both installations are revoked; the PC that installs the new file is the one that sends.
+    again = issue_department(demo_db, "KT", YEAR, tmp_path / "thiet-lap-KT-lan-2.setup", actor=OFFICE)
+    install_setup(kt.db, tmp_path / "thiet-lap-KT-lan-2.setup", actor=kt.officer, passphrase=again.passphrase)
+    kt.enter("A.11", "1.410")
+    take(demo_db, kt.submit(tmp_path / "a"))
+    line = lines(demo_db)["KT"]
+    assert [(i.current, i.setup_file) for i in line.installations] == [
+        (False, "thiet-lap-KT-2020.setup"),
+        (False, "thiet-lap-KT-2020.setup"),
+        (True, "thiet-lap-KT-lan-2.setup"),
+    ]
+    assert (installations_cell(line), line.doubled) == ("1 (+2 đã thu hồi)", [])
+    assert installation_text(line.installations[0]).endswith("; đã thu hồi (tệp thiết lập đã được cấp lại)")
+    # The 2021 status knows nothing of the setup files issued for 2020.
+    assert {status.code: status.installations for status in status_report(demo_db, 2021).lines}["KT"] == ()
