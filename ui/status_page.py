@@ -5,7 +5,10 @@ The rows are :class:`db.status.DepartmentStatus` as the status service returns t
 decided (:mod:`bkdesk.deadline`); the share sent is worked out by the core
 (:func:`bkdesk.evaluation.ratio`) and written by :func:`bkdesk.numbers.format_percent`.
 A late phòng is marked in words in the *Tình trạng* column (QUÁ HẠN, NỘP MUỘN), in
-red and bold, and named under the table. *Hạn nộp* is set with the date edit above the
+red and bold, and named under the table. *Bản cài* counts the PCs that send with the
+phòng's current key; its tooltip lists each installation (:func:`db.status.installation_text`),
+and a setup file installed on more than one PC is written in red and bold and named under
+the table, for the office to ask the phòng about. *Hạn nộp* is set with the date edit above the
 table: the page asks (``deadlineChosen``) and the window writes it. Double-clicking a
 phòng asks the window to show that phòng's rows in the entry grid.
 """
@@ -37,6 +40,7 @@ from bkdesk.evaluation import ratio
 from bkdesk.exchange.times import local_text
 from bkdesk.numbers import format_percent
 from bkdesk.reports.settings import format_date
+from db.status import doubled_texts, installation_text, installations_cell
 from ui.record_model import RecordTableModel
 
 if TYPE_CHECKING:
@@ -53,17 +57,21 @@ HEADINGS = (
     "Được giao",
     "Phòng đã gửi",
     "Tỷ lệ (%)",
+    "Bản cài",
     "Nhận tệp cuối",
     "Tệp lập/lưu lúc",
     "Số thứ tự",
     "Có chữ ký",
     "Xung đột",
 )
-(CODE, NAME, STANDING, ASSIGNED, SENT, SHARE, LAST, MADE, SEQUENCE, SIGNED, CONFLICTS) = range(len(HEADINGS))
-NUMERIC = {ASSIGNED, SENT, SHARE, SEQUENCE, CONFLICTS}
+(CODE, NAME, STANDING, ASSIGNED, SENT, SHARE, INSTALLED, LAST, MADE, SEQUENCE, SIGNED, CONFLICTS) = range(
+    len(HEADINGS)
+)
+NUMERIC = {ASSIGNED, SENT, SHARE, INSTALLED, SEQUENCE, CONFLICTS}
 INCOMPLETE_COLOUR = QColor("#9b5a00")
 CONFLICT_COLOUR = QColor("#c0262d")
 LATE_COLOUR = QColor("#c0262d")
+DOUBLED_COLOUR = QColor("#c0262d")
 DATE_FORMAT = "dd/MM/yyyy"
 
 
@@ -117,8 +125,12 @@ class StatusModel(RecordTableModel["DepartmentStatus"]):
                 return INCOMPLETE_COLOUR
             if column in (CODE, STANDING) and line.late:
                 return LATE_COLOUR
+            if column == INSTALLED and line.doubled:
+                return DOUBLED_COLOUR
             return None
-        if role == Qt.ItemDataRole.FontRole and column in (CODE, STANDING) and line.late:
+        if role == Qt.ItemDataRole.FontRole and (
+            (column in (CODE, STANDING) and line.late) or (column == INSTALLED and line.doubled)
+        ):
             font = QFont()
             font.setBold(True)
             return font
@@ -134,6 +146,10 @@ class StatusModel(RecordTableModel["DepartmentStatus"]):
             return f"Tệp {last.name}: lúc phòng lập tệp"
         if column == LAST and last is not None:
             return f"Tệp {last.name}: lúc văn phòng tổng hợp nhận"
+        if column == INSTALLED:
+            if not line.installations:
+                return f"{line.name}: chưa có máy nào gửi tệp có chữ ký theo tệp thiết lập năm này"
+            return "\n".join([installation_text(view) for view in line.installations] + doubled_texts(line))
         if column == SENT:
             return (
                 f"{line.sent} số liệu trong biểu do chính phòng gửi (trên {line.assigned} chỉ tiêu được giao); "
@@ -155,6 +171,8 @@ class StatusModel(RecordTableModel["DepartmentStatus"]):
             return str(line.sent)
         if column == SHARE:
             return share_text(line)
+        if column == INSTALLED:
+            return installations_cell(line)
         if column == LAST:
             return local_text(last.received_at) if last is not None else "—"
         if column == MADE:
@@ -215,6 +233,11 @@ class StatusPage(QWidget):
         self.late_label.setObjectName("lateLabel")
         self.late_label.setWordWrap(True)
         self.late_label.setStyleSheet(f"color: {LATE_COLOUR.name()};")
+        self.doubled_label = QLabel()
+        self.doubled_label.setObjectName("doubledLabel")
+        self.doubled_label.setWordWrap(True)
+        self.doubled_label.setStyleSheet(f"color: {DOUBLED_COLOUR.name()};")
+        self.doubled_label.setVisible(False)
         self.hint = QLabel(
             "Nhấp đúp vào một phòng để xem các chỉ tiêu của phòng đó trong bảng nhập số liệu. "
             "Nhận tệp của các phòng bằng Trao đổi → Nhận số liệu các phòng…, hoặc kéo thả các tệp vào cửa sổ này."
@@ -236,6 +259,7 @@ class StatusPage(QWidget):
         layout.addLayout(deadline_row)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.late_label)
+        layout.addWidget(self.doubled_label)
         layout.addWidget(self.hint)
         self._enable_deadline(False)
 
@@ -265,6 +289,9 @@ class StatusPage(QWidget):
         late = late_summary([line.code for line in report.overdue], [line.code for line in report.sent_late])
         self.late_label.setText(f"<b>{escape(late)}</b>" if late else "")
         self.late_label.setVisible(bool(late))
+        doubled = [text for line in report.lines for text in doubled_texts(line)]
+        self.doubled_label.setText("<br>".join(f"<b>{escape(text)}</b>." for text in doubled))
+        self.doubled_label.setVisible(bool(doubled))
 
     def show_problem(self, text: str) -> None:
         self.title.setText(text)

@@ -17,8 +17,10 @@ from bkdesk.exchange.setup_file import read_setup
 from bkdesk.reports.settings import format_date
 from db.audit import history
 from db.database import Database
+from db.department_setup import install_setup
 from db.status import load_deadline
 from db.submission_import import import_submissions
+from db.schema import open_database
 from db.tables import departments, load_rows
 from tests.fixtures.exchange import OFFICE, YEAR, Dialogs, Phong, issue_phong
 from tests.ui.pictures import cell_region, ink, pixels_of, screenshot
@@ -26,7 +28,7 @@ from ui.context import AppContext
 from ui.entry_model import ESTIMATE
 from ui.main_window import MainWindow
 from ui.setup_dialog import SetupDialog
-from ui.status_page import ASSIGNED, CODE, LATE_COLOUR, SENT, STANDING, StatusPage
+from ui.status_page import ASSIGNED, CODE, DOUBLED_COLOUR, INSTALLED, LATE_COLOUR, SENT, STANDING, StatusPage
 
 
 @pytest.fixture
@@ -174,3 +176,48 @@ def test_the_setup_dialog_the_send_message_the_grid_and_the_tab_count_kt_alike(
 
     office = open_window(qtbot, synthesis_context, Dialogs())
     assert cell(show_status(qtbot, office), "KT", ASSIGNED) == "28"
+
+
+def test_the_tab_counts_each_phongs_installations_and_a_setup_file_on_two_pcs_stands_out(
+    qtbot: QtBot, synthesis_context: AppContext, kt: Phong, demo_db: Database, tmp_path: Path
+) -> None:
+    yt = issue_phong(demo_db, "YT", tmp_path / "phong")  # issued and silent: no installation to show
+    yt.db.dispose()
+    gddt = issue_phong(demo_db, "GDDT", tmp_path / "phong")  # one PC, as it should be
+    gddt.enter("C.1.6", "98,5")
+    import_submissions(demo_db, [gddt.submit(tmp_path / "gddt")], actor=OFFICE)
+    gddt.db.dispose()
+    second = open_database(tmp_path / "KT-may-2.sqlite")  # KT's setup file installed on a second PC too
+    try:
+        install_setup(second, kt.setup, actor="cán bộ KT máy 2", passphrase=kt.passphrase)
+        kt.enter("A.11", "1.400")
+        Phong("KT", second, kt.setup, kt.passphrase).enter("A.12", "57")
+        files = [kt.submit(tmp_path / "a"), Phong("KT", second, kt.setup, kt.passphrase).submit(tmp_path / "b")]
+        import_submissions(demo_db, files, actor=OFFICE)
+    finally:
+        second.dispose()
+
+    dialogs = Dialogs()
+    window = open_window(qtbot, synthesis_context, dialogs)
+    page = show_status(qtbot, window)
+    assert page.model.headerData(INSTALLED, Qt.Orientation.Horizontal) == "Bản cài"
+    assert [cell(page, code, INSTALLED) for code in ("KT", "GDDT", "YT", "TNMT")] == ["2 — cài trùng", "1", "—", "—"]
+    assert cell(page, "YT", STANDING).startswith("đã cấp tệp thiết lập ngày ")
+    tip = str(page.model.index(page.model.row_of("KT"), INSTALLED).data(Qt.ItemDataRole.ToolTipRole)).split("\n")
+    assert len(tip) == 3
+    assert tip[0].startswith("bản cài ") and "tệp thiết lập thiet-lap-KT-2020.setup (cấp ngày " in tip[0]
+    assert "số thứ tự cuối 1; tệp cuối KT-2020-uoc-so1.json, nhận lúc " in tip[0]
+    assert tip[2].startswith("Chú ý: tệp thiết lập thiet-lap-KT-2020.setup của phòng KT được cài trên 2 máy")
+    gddt_tip = str(page.model.index(page.model.row_of("GDDT"), INSTALLED).data(Qt.ItemDataRole.ToolTipRole))
+    assert gddt_tip.startswith("bản cài ") and "Chú ý" not in gddt_tip
+    assert page.doubled_label.isVisible() and "phòng KT được cài trên 2 máy" in page.doubled_label.text()
+
+    page.table.clearSelection()
+    page.table.scrollTo(page.model.index(page.model.row_of("KT"), INSTALLED))
+    picture = screenshot(window, "status_tab_installations.png")
+    doubled = cell_region(page.table, page.model.index(page.model.row_of("KT"), INSTALLED), window)
+    single = cell_region(page.table, page.model.index(page.model.row_of("GDDT"), INSTALLED), window)
+    assert pixels_of(picture, doubled, DOUBLED_COLOUR) > 10
+    assert pixels_of(picture, single, DOUBLED_COLOUR) == 0 and ink(picture, single, darker_than=160) > 3
+    caption = page.doubled_label.geometry().translated(page.mapTo(window, page.rect().topLeft()))
+    assert pixels_of(picture, caption, DOUBLED_COLOUR) > 50
