@@ -433,19 +433,24 @@ def run_conflicts(args: argparse.Namespace) -> int:
             f"#{c.id}  phòng {c.department_code}  {c.indicator_code} {c.indicator_name} "
             f"({c.kind.label.lower()} {c.year}), {c.field_label} — {c.status_label}"
         )
+        # The figures as they were when the file arrived; the table's figure now, where it has moved since.
+        now = f" (nay «{c.current}»)" if c.current != c.local else ""
         say(
-            f"    gốc «{c.base}» · văn phòng tổng hợp «{c.current}» · trong tệp «{c.incoming}» "
+            f"    gốc «{c.base}» · văn phòng tổng hợp «{c.local}»{now} · trong tệp «{c.incoming}» "
             f"({c.file_name}, {origin}, nhận {local_text(c.created_at)})"
         )
         if c.is_open:
             say(f'    giải quyết: conflicts resolve {c.id} --keep local|incoming --reason "…"')
-        else:
-            by = f", {c.resolved_by}" if c.resolved_by else ""
-            when = local_text(c.resolved_at) if c.resolved_at else ""
-            kept = {"local": " — giữ giá trị văn phòng tổng hợp", "incoming": " — lấy giá trị trong tệp"}.get(
-                c.resolution, ""
+        elif c.decision_label:
+            say(
+                f"    quyết định: {c.decision_label} · người quyết định: {c.resolved_by or 'không rõ'} · "
+                f"lúc {c.resolved_text or 'không rõ'} · lý do: {c.reason}"
             )
-            say(f"    {when}{by}{kept}: {c.reason}")
+        else:  # closed by a later file of the phòng, not by a person
+            say(
+                f"    đóng lúc {c.resolved_text or 'không rõ'} khi nhập tệp (người nhập: {c.resolved_by or 'không rõ'}) "
+                f"· lý do: {c.reason}"
+            )
     open_count = sum(1 for c in conflicts if c.is_open)
     say(f"{open_count} xung đột chưa giải quyết.")
     return EXIT_OK

@@ -26,6 +26,8 @@ STATUS_LABELS = {
     "settled": "hai bên đã khớp",
 }
 FIELD_LABELS = {"value": "giá trị", "note": "ghi chú"}
+# A person's decision, as the history shows it (a superseded or settled conflict was closed by an import, not decided).
+DECISION_LABELS = {"local": "giữ số của văn phòng", "incoming": "lấy số của phòng"}
 
 
 class Keep(StrEnum):
@@ -35,7 +37,12 @@ class Keep(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ConflictView:
-    """A conflict as a person needs to see it to decide."""
+    """A conflict as a person needs to see it to decide, and afterwards its history.
+
+    ``base``, ``local`` (the synthesis office's figure) and ``incoming`` (the phòng's) are
+    as they were when the file arrived; ``current`` is the table's figure now. A closed
+    conflict keeps who closed it, when and why.
+    """
 
     id: int
     department_code: str
@@ -70,6 +77,16 @@ class ConflictView:
     @property
     def field_label(self) -> str:
         return FIELD_LABELS.get(self.field, self.field)
+
+    @property
+    def decision_label(self) -> str:
+        """What a person decided ("" while open, or when an import closed it)."""
+        return DECISION_LABELS.get(self.resolution, "") if self.status == "resolved" else ""
+
+    @property
+    def resolved_text(self) -> str:
+        """When it was closed, dd/mm/yyyy HH:MM on this computer's clock ("" while open)."""
+        return local_text(self.resolved_at) if self.resolved_at is not None else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -234,7 +234,49 @@ def test_conflicts_are_listed_and_resolved_with_a_reason(
     code, out, _ = cli(capsys, "conflicts", "--year", YEAR, "--db", offices["office"])
     assert "Không có xung đột chưa giải quyết năm 2020." in out
     code, out, _ = cli(capsys, "conflicts", "--year", YEAR, "--all", "--db", offices["office"])
-    assert "đã giải quyết" in out and "giữ giá trị văn phòng tổng hợp: Số đã đối chiếu" in out
+    assert "— đã giải quyết" in out and "quyết định: giữ số của văn phòng · người quyết định: " in out
+    assert out.splitlines()[-2].endswith(" · lý do: Số đã đối chiếu")
+
+
+def test_conflicts_all_keeps_each_conflicts_history_as_it_arose(
+    offices: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import getpass
+
+    folder, office, kt = offices["folder"], offices["office"], offices["kt"]
+    assert cli(capsys, "set-value", "A.3", "470", "--year", YEAR, "--db", office)[0] == 0
+    for number, figure in ((1, "480"), (2, "485")):  # the phòng sends A.3, then corrects it: both conflicts
+        assert cli(capsys, "set-value", "A.3", figure, "--db", kt)[0] == 0
+        out_file = f"{folder}/kt-{number}.json"
+        assert cli(capsys, "export-submission", "--year", YEAR, "--out", out_file, "--db", kt)[0] == 0
+        code, out, _ = cli(capsys, "import-submissions", out_file, "--db", office)
+        assert code == 0 and "1 xung đột" in out, out
+    reason = "Phòng KT gửi công văn số 12 ngày 20/11"
+    code, out, _ = cli(
+        capsys, "conflicts", "resolve", "2", "--keep", "incoming", "--reason", reason, "--db", office
+    )
+    assert code == 0
+    assert cli(capsys, "set-value", "A.3", "490", "--year", YEAR, "--db", office)[0] == 0  # moved again since
+
+    code, out, _ = cli(capsys, "conflicts", "--year", YEAR, "--all", "--db", office)
+    assert code == 0
+    when = r"\d\d/\d\d/\d{4} \d\d:\d\d"
+    who = re.escape(getpass.getuser())
+    name = re.escape("A.3 Giá trị sản xuất công nghiệp (ước thực hiện 2020), giá trị")
+    assert re.fullmatch(
+        rf"#1  phòng KT  {name} — thay bằng xung đột mới hơn\n"
+        rf"    gốc «460,1» · văn phòng tổng hợp «470» \(nay «490»\) · trong tệp «480» "
+        rf"\(kt-1\.json, số thứ tự 1, nhận {when}\)\n"
+        rf"    đóng lúc {when} khi nhập tệp \(người nhập: {who}\) · lý do: thay bằng xung đột từ kt-2\.json\n"
+        rf"#2  phòng KT  {name} — đã giải quyết\n"
+        rf"    gốc «480» · văn phòng tổng hợp «470» \(nay «490»\) · trong tệp «485» "
+        rf"\(kt-2\.json, số thứ tự 2, nhận {when}\)\n"
+        rf"    quyết định: lấy số của phòng · người quyết định: {who} · lúc {when} · lý do: {re.escape(reason)}\n"
+        r"0 xung đột chưa giải quyết\.\n",
+        out,
+    ), out
+    code, out, _ = cli(capsys, "conflicts", "--year", YEAR, "--db", office)
+    assert out == "Không có xung đột chưa giải quyết năm 2020.\n"
 
 
 def test_lock_and_unlock_need_a_reason_and_lock_refuses_edits(
