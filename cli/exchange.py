@@ -416,7 +416,6 @@ def status_text(report: StatusReport) -> str:
 
 
 def run_conflicts(args: argparse.Namespace) -> int:
-    from bkdesk.exchange.times import local_text
     from db.conflicts import list_conflicts
 
     if args.year is None:
@@ -428,29 +427,14 @@ def run_conflicts(args: argparse.Namespace) -> int:
         say(f"Không có xung đột {'nào' if args.all else 'chưa giải quyết'} năm {args.year}.")
         return EXIT_OK
     for c in conflicts:
-        origin = f"số thứ tự {c.sequence}" if c.sequence is not None else "biểu mẫu Excel chưa ký"
         say(
             f"#{c.id}  phòng {c.department_code}  {c.indicator_code} {c.indicator_name} "
             f"({c.kind.label.lower()} {c.year}), {c.field_label} — {c.status_label}"
         )
-        # The figures as they were when the file arrived; the table's figure now, where it has moved since.
-        now = f" (nay «{c.current}»)" if c.current != c.local else ""
-        say(
-            f"    gốc «{c.base}» · văn phòng tổng hợp «{c.local}»{now} · trong tệp «{c.incoming}» "
-            f"({c.file_name}, {origin}, nhận {local_text(c.created_at)})"
-        )
+        for line in c.history:
+            say(f"    {line}")
         if c.is_open:
             say(f'    giải quyết: conflicts resolve {c.id} --keep local|incoming --reason "…"')
-        elif c.decision_label:
-            say(
-                f"    quyết định: {c.decision_label} · người quyết định: {c.resolved_by or 'không rõ'} · "
-                f"lúc {c.resolved_text or 'không rõ'} · lý do: {c.reason}"
-            )
-        else:  # closed by a later file of the phòng, not by a person
-            say(
-                f"    đóng lúc {c.resolved_text or 'không rõ'} khi nhập tệp (người nhập: {c.resolved_by or 'không rõ'}) "
-                f"· lý do: {c.reason}"
-            )
     open_count = sum(1 for c in conflicts if c.is_open)
     say(f"{open_count} xung đột chưa giải quyết.")
     return EXIT_OK

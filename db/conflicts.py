@@ -88,6 +88,28 @@ class ConflictView:
         """When it was closed, dd/mm/yyyy HH:MM on this computer's clock ("" while open)."""
         return local_text(self.resolved_at) if self.resolved_at is not None else ""
 
+    @property
+    def history(self) -> list[str]:
+        """The conflict's story in words, as ``conflicts --all`` and the dialog show it: the figures as they were when
+        the file arrived (and the table's figure now, where it has moved since), then how it was closed."""
+        origin = f"số thứ tự {self.sequence}" if self.sequence is not None else "biểu mẫu Excel chưa ký"
+        now = f" (nay «{self.current}»)" if self.current != self.local else ""
+        lines = [
+            f"gốc «{self.base}» · văn phòng tổng hợp «{self.local}»{now} · trong tệp «{self.incoming}» "
+            f"({self.file_name}, {origin}, nhận {local_text(self.created_at)})"
+        ]
+        if self.decision_label:
+            lines.append(
+                f"quyết định: {self.decision_label} · người quyết định: {self.resolved_by or 'không rõ'} · "
+                f"lúc {self.resolved_text or 'không rõ'} · lý do: {self.reason}"
+            )
+        elif not self.is_open:  # closed by a later file of the phòng, not by a person
+            lines.append(
+                f"đóng lúc {self.resolved_text or 'không rõ'} khi nhập tệp "
+                f"(người nhập: {self.resolved_by or 'không rõ'}) · lý do: {self.reason}"
+            )
+        return lines
+
 
 @dataclass(frozen=True, slots=True)
 class Resolution:

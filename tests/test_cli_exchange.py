@@ -252,9 +252,7 @@ def test_conflicts_all_keeps_each_conflicts_history_as_it_arose(
         code, out, _ = cli(capsys, "import-submissions", out_file, "--db", office)
         assert code == 0 and "1 xung đột" in out, out
     reason = "Phòng KT gửi công văn số 12 ngày 20/11"
-    code, out, _ = cli(
-        capsys, "conflicts", "resolve", "2", "--keep", "incoming", "--reason", reason, "--db", office
-    )
+    code, out, _ = cli(capsys, "conflicts", "resolve", "2", "--keep", "incoming", "--reason", reason, "--db", office)
     assert code == 0
     assert cli(capsys, "set-value", "A.3", "490", "--year", YEAR, "--db", office)[0] == 0  # moved again since
 

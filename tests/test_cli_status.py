@@ -90,7 +90,8 @@ def test_status_deadline_sets_it_and_marks_who_is_late(office: Path) -> None:
     when = r"\d\d/\d\d/\d{4} \d\d:\d\d"
     day = r"\d\d/\d\d/\d{4}"
     assert re.search(
-        rf"^KT\s+Phòng Kinh tế\s+28\s+1\s+1\s+{when}\s+{when}\s+1\s+đã ký\s+0\s+NỘP MUỘN: tệp đầu tiên nhận ngày {day}$",
+        rf"^KT\s+Phòng Kinh tế\s+28\s+1\s+1\s+{when}\s+{when}\s+1\s+đã ký\s+0\s+"
+        rf"NỘP MUỘN: tệp đầu tiên nhận ngày {day}$",
         out,
         re.M,
     )

@@ -295,7 +295,9 @@ class ExchangeActions(QObject):
             return resolve_conflict(db, conflict_id, keep, reason, actor=actor)
 
         try:
-            dialog = ConflictsDialog(year, lambda: list_conflicts(db, year), resolve, self.window)
+            dialog = ConflictsDialog(
+                year, lambda closed: list_conflicts(db, year, include_closed=closed), resolve, self.window
+            )
         except StoreError as exc:
             self.warn("Xung đột số liệu", exc.message)
             return

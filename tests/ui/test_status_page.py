@@ -18,9 +18,9 @@ from bkdesk.reports.settings import format_date
 from db.audit import history
 from db.database import Database
 from db.department_setup import install_setup
+from db.schema import open_database
 from db.status import load_deadline
 from db.submission_import import import_submissions
-from db.schema import open_database
 from db.tables import departments, load_rows
 from tests.fixtures.exchange import OFFICE, YEAR, Dialogs, Phong, issue_phong
 from tests.ui.pictures import cell_region, ink, pixels_of, screenshot
