@@ -484,13 +484,8 @@ def run_export_feedback(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     result = export_feedback(db, clean(args.department), args.year, Path(args.out), actor=_actor())
-    say(f"Đã lập tệp phản hồi năm {result.year} cho phòng {result.department.code}: {result.path}")
-    say(
-        f"{result.rows} chỉ tiêu, {result.figures} số liệu, {result.resolutions} xung đột đã giải quyết; "
-        "đã ký bằng khóa của văn phòng tổng hợp."
-    )
-    if result.warning:
-        say(result.warning)
+    say(result.headline())
+    say(result.details())
     return EXIT_OK
 
 
@@ -501,7 +496,7 @@ def _figure_text(value: str, note: str) -> str:
 
 def _say_choices(views: Sequence[FeedbackChoiceView]) -> None:
     for view in views:
-        say(f"#{view.id}  {view.code} {view.name} ({view.kind.label.lower()})")
+        say(f"#{view.id}  {view.code} {view.name} ({view.kind.label.lower()}, {view.what})")
         say(
             f"    văn phòng tổng hợp {_figure_text(view.city.value, view.city.note)} · phòng "
             f"{_figure_text(view.own.value, view.own.note)} · gốc {_figure_text(view.base.value, view.base.note)}"
@@ -512,34 +507,16 @@ def _say_choices(views: Sequence[FeedbackChoiceView]) -> None:
 
 
 def run_import_feedback(args: argparse.Namespace) -> int:
-    from bkdesk.exchange.times import local_text
-    from db.feedback_import import FeedbackStatus, import_feedback
+    from db.feedback_import import import_feedback
 
     db = open_db(args)
     _backup(db, BackupReason.FEEDBACK)
     result = import_feedback(db, Path(args.file), actor=_actor())
-    made = f"lập lúc {local_text(result.issued_at)}" + (f", người lập: {result.issued_by}" if result.issued_by else "")
-    if result.status is FeedbackStatus.UNCHANGED:
-        when = f" lúc {local_text(result.taken_before)}" if result.taken_before else ""
-        say(f"Tệp phản hồi {result.path.name} ({made}) đã được nhận{when}; không có gì thay đổi.")
-        return EXIT_OK
-    say(f"Đã nhận tệp phản hồi {result.path.name} năm {result.year} của phòng {result.department.code} ({made}).")
-    say(
-        f"{result.taken} số liệu theo số của văn phòng tổng hợp; {result.targets} nhiệm vụ và {result.verdicts} "
-        "đánh giá được cập nhật."
-    )
-    for r in result.resolutions:
-        kept = "giữ số của văn phòng" if r.resolution == "local" else "lấy số của phòng"
-        field = "giá trị" if r.field == "value" else "ghi chú"
-        say(
-            f"  Xung đột {r.code} ({r.kind.label.lower()}, {field}): phòng gửi «{r.sent}», văn phòng có «{r.city}»"
-            f" — {kept}" + (f": {r.reason}" if r.reason else "")
-        )
+    say(result.headline())
+    for line in result.resolution_lines():
+        say(f"  {line}")
     if result.choices:
-        say(
-            f"{len(result.choices)} số liệu phòng đã sửa sau lần gửi trước mà văn phòng có số khác: chưa đổi gì, "
-            "hãy chọn giữ số nào (chưa chọn thì chưa gửi được số liệu kỳ đó):"
-        )
+        say(result.choices_line())
         _say_choices(result.choices)
     return EXIT_OK
 

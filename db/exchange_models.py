@@ -118,6 +118,7 @@ class FeedbackChoice(Base):
     own_note: Mapped[str] = mapped_column(Text, default="")
     base_value: Mapped[str] = mapped_column(Text, default="")
     base_note: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")  # the office's, when it settled a conflict on the figure
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -47,6 +47,18 @@ class FeedbackExport:
     resolutions: int
     warning: str  # a phòng whose current setup file cannot check the return file, said so; else ""
 
+    def headline(self) -> str:
+        return f"Đã ghi tệp phản hồi năm {self.year} cho phòng {self.department.code}: {self.path}"
+
+    def details(self) -> str:
+        lines = [
+            f"{self.rows} chỉ tiêu của phòng, {self.figures} số liệu, {self.resolutions} xung đột đã giải quyết; "
+            "đã ký bằng khóa của văn phòng tổng hợp.",
+            "Gửi tệp cho phòng qua thư điện tử hoặc USB; trên máy của phòng: Trao đổi → Nhận phản hồi… (lệnh "
+            "import-feedback).",
+        ]
+        return "\n".join([*lines, self.warning] if self.warning else lines)
+
 
 def export_feedback(db: Database, code: str, year: int, out: Path, *, actor: str) -> FeedbackExport:
     with db.begin() as session:

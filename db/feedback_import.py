@@ -45,6 +45,7 @@ from db.sent_figures import base_of, edited_fields, fallback_cutoff, last_writte
 from db.tables import ensure_period
 
 WHAT = "Tệp phản hồi"
+FIELD_WORDS = {"value": "giá trị", "note": "ghi chú"}
 _TAKEN = "nhận từ văn phòng tổng hợp"
 
 
@@ -73,6 +74,11 @@ class FeedbackChoiceView:
     feedback_id: str
     reason: str  # the office's reason, when it settled a conflict on this figure
 
+    @property
+    def what(self) -> str:
+        """Which fields differ, as the officer reads it."""
+        return " và ".join(FIELD_WORDS[field] for field in self.fields)
+
 
 @dataclass(frozen=True, slots=True)
 class FeedbackImport:
@@ -88,6 +94,38 @@ class FeedbackImport:
     choices: tuple[FeedbackChoiceView, ...] = ()
     resolutions: tuple[Resolution, ...] = ()
     taken_before: datetime | None = None  # UNCHANGED: when this very file was taken
+
+    def made(self) -> str:
+        return f"lập lúc {local_text(self.issued_at)}" + (f", người lập: {self.issued_by}" if self.issued_by else "")
+
+    def headline(self) -> str:
+        if self.status is FeedbackStatus.UNCHANGED:
+            when = f" lúc {local_text(self.taken_before)}" if self.taken_before else ""
+            return f"Tệp phản hồi {self.path.name} ({self.made()}) đã được nhận{when}; không có gì thay đổi."
+        return (
+            f"Đã nhận tệp phản hồi {self.path.name} năm {self.year} của phòng {self.department.code} ({self.made()}): "
+            f"{self.taken} số liệu theo số của văn phòng tổng hợp; {self.targets} nhiệm vụ và {self.verdicts} đánh giá "
+            "được cập nhật."
+        )
+
+    def resolution_lines(self) -> list[str]:
+        """How the office settled each conflict on the phòng's figures, with its reason."""
+        lines = []
+        for r in self.resolutions:
+            kept = "giữ số của văn phòng" if r.resolution == "local" else "lấy số của phòng"
+            lines.append(
+                f"Xung đột {r.code} ({r.kind.label.lower()}, {FIELD_WORDS[r.field]}): phòng gửi «{r.sent}», văn phòng "
+                f"có «{r.city}» — {kept}" + (f": {r.reason}" if r.reason else "")
+            )
+        return lines
+
+    def choices_line(self) -> str:
+        if not self.choices:
+            return ""
+        return (
+            f"{len(self.choices)} số liệu phòng đã sửa sau lần gửi trước mà văn phòng có số khác: chưa đổi gì; hãy "
+            "chọn giữ số nào (chưa chọn thì chưa gửi được số liệu của kỳ đó)."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +293,7 @@ def _take(
                         own_note=own.note,
                         base_value=held.value if held is not None else "",
                         base_note=held.note if held is not None else "",
+                        reason="; ".join(r for f in pending if (r := reasons.get((row.code, kind, f)))),
                     )
                 )
             else:
@@ -276,7 +315,7 @@ def _take(
         source=source,
     )
     session.flush()
-    views = tuple(_view(session, choice, reasons) for choice in choices)
+    views = tuple(_view(session, choice) for choice in choices)
     return FeedbackImport(
         path,
         FeedbackStatus.ACCEPTED,
@@ -337,9 +376,7 @@ def _take_verdicts(
     return changed
 
 
-def _view(
-    session: Session, choice: FeedbackChoice, reasons: dict[tuple[str, PeriodKind, str], str]
-) -> FeedbackChoiceView:
+def _view(session: Session, choice: FeedbackChoice) -> FeedbackChoiceView:
     indicator = session.get(IndicatorRow, choice.indicator_id)
     period = session.get(PeriodRow, choice.period_id)
     assert indicator is not None and period is not None
@@ -356,7 +393,7 @@ def _view(
         own=figure_of(value),
         base=Figure(choice.base_value, choice.base_note),
         feedback_id=choice.feedback_id,
-        reason="; ".join(r for f in fields if (r := reasons.get((indicator.code, kind, f)))),
+        reason=choice.reason,
     )
 
 
@@ -365,7 +402,7 @@ def list_choices(db: Database) -> list[FeedbackChoiceView]:
     with db.read() as session:
         require_department(session, "xem số liệu chờ chọn sau tệp phản hồi", db.label)
         rows = session.scalars(select(FeedbackChoice).order_by(FeedbackChoice.period_id, FeedbackChoice.id))
-        return [_view(session, choice, {}) for choice in rows]
+        return [_view(session, choice) for choice in rows]
 
 
 def pending_codes(session: Session, period_id: int) -> list[str]:
@@ -390,7 +427,7 @@ def choose(db: Database, choice_id: int, keep: Keep, *, actor: str) -> Choice:
         choice = session.get(FeedbackChoice, choice_id)
         if choice is None:
             raise StoreError(f"Không có số liệu chờ chọn số {choice_id} (đã chọn rồi, hoặc tệp phản hồi mới đã thay)")
-        view = _view(session, choice, {})
+        view = _view(session, choice)
         period = session.get(PeriodRow, choice.period_id)
         assert period is not None
         source = f"chọn số sau tệp phản hồi ({'số của văn phòng tổng hợp' if keep is Keep.CITY else 'số của phòng'})"

@@ -78,7 +78,7 @@ def export_submission(db: Database, year: int, kind: PeriodKind, out: Path, *, a
             shown = ", ".join(waiting[:8]) + (f" và {len(waiting) - 8} chỉ tiêu khác" if len(waiting) > 8 else "")
             raise StoreError(
                 f"Còn {len(waiting)} số liệu {kind.label.lower()} chờ chọn giữa số của văn phòng tổng hợp và số của "
-                f"phòng sau tệp phản hồi ({shown}): hãy chọn trước khi gửi (Nhận phản hồi… → Chọn số; lệnh "
+                f"phòng sau tệp phản hồi ({shown}): hãy chọn trước khi gửi (Trao đổi → Chọn số sau phản hồi…; lệnh "
                 "feedback-choices). Không có tệp nào được ghi."
             )
         stored = figures(session, period, (row.indicator_id for row in mine))

@@ -69,6 +69,7 @@ def upgrade() -> None:
         sa.Column("own_note", sa.Text(), nullable=False),
         sa.Column("base_value", sa.Text(), nullable=False),
         sa.Column("base_note", sa.Text(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("indicator_id", "period_id"),
