@@ -8,6 +8,7 @@ changed). Then, per figure and field:
 - the same on both sides → nothing to write; the figure's base becomes the city's;
 - not edited on this PC since its base (its last file, or the setup) → the city's text is
   written and becomes the base;
+- edited since, while the city still holds the base → the edit is kept as it is, to be sent;
 - edited since, and different → a choice (:class:`FeedbackChoiceView`): nothing is written
   and the base stays until the officer picks the city's figure or keeps the phòng's
   (:func:`choose`); no file of that period is sent meanwhile.
@@ -277,9 +278,12 @@ def _take(
             own = figure_of(stored.get(indicator_id))
             held = sent.figures.get(indicator_id)
             edited = edited_fields(written, row.code, held.based_at if held is not None else cutoff)
+            base_figure = Figure(held.value, held.note) if held is not None else Figure()
             differing = [f for f in FIELDS if getattr(own, f) != getattr(city.figure, f)]
-            pending = tuple(f for f in differing if f in edited)
-            writes.extend(CellWrite(row.code, f, getattr(city.figure, f)) for f in differing if f not in pending)
+            # Edited here while the city still holds what this PC last sent: the edit is simply not sent yet.
+            unsent = tuple(f for f in differing if f in edited and getattr(city.figure, f) == getattr(base_figure, f))
+            pending = tuple(f for f in differing if f in edited and f not in unsent)
+            writes.extend(CellWrite(row.code, f, getattr(city.figure, f)) for f in differing if f not in edited)
             if pending:
                 choices.append(
                     FeedbackChoice(
@@ -291,12 +295,12 @@ def _take(
                         city_note=city.figure.note,
                         own_value=own.value,
                         own_note=own.note,
-                        base_value=held.value if held is not None else "",
-                        base_note=held.note if held is not None else "",
+                        base_value=base_figure.value,
+                        base_note=base_figure.note,
                         reason="; ".join(r for f in pending if (r := reasons.get((row.code, kind, f)))),
                     )
                 )
-            else:
+            elif not unsent:  # a figure with an edit not sent yet keeps the base that marks it edited
                 agreed[indicator_id] = city.figure
         if writes:
             taken += len(write_fields(session, year, kind, writes, actor=actor, source=source, action=_TAKEN))

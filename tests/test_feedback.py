@@ -146,6 +146,23 @@ def test_a_figure_edited_since_the_last_file_waits_for_a_choice_and_blocks_sendi
     assert [c.code for c in list_choices(kt.db)] == ["A.11"]
 
 
+def test_an_edit_not_sent_yet_stays_without_a_question_where_the_city_did_not_move(
+    demo_db: Database, kt: Phong, tmp_path: Path
+) -> None:
+    kt.enter("A.11", "1.400")
+    take_in(demo_db, kt.submit(tmp_path / "out"))
+    set_value(demo_db, "A.2", YEAR, "3.120", actor=OFFICE)
+    kt.enter("A.11", "1.410")  # the city still has 1.400, what the PC sent
+
+    result = import_feedback(kt.db, send_back(demo_db, tmp_path / "back"), actor=kt.officer)
+
+    assert result.choices == ()
+    assert (shown(kt.db, "A.11"), shown(kt.db, "A.2")) == ("1.410", "3.120")
+    lines = take_in(demo_db, kt.submit(tmp_path / "out"))
+    assert "1 giá trị thay đổi, 0 xung đột" in lines[0]
+    assert (shown(demo_db, "A.11"), shown(demo_db, "A.2")) == ("1.410", "3.120")
+
+
 def test_keeping_the_phongs_figure_sends_it_as_a_change_the_office_takes(
     demo_db: Database, kt: Phong, tmp_path: Path
 ) -> None:
