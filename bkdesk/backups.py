@@ -41,6 +41,7 @@ class BackupReason(Enum):
     IMPORT = ("nhan-so-lieu", "nhận số liệu các phòng", "")
     IMPORT_TABLE = ("nhap-bieu", "nhập biểu từ Excel", "")
     MERGE = ("xung-dot", "giải quyết xung đột số liệu", "")
+    FEEDBACK = ("nhan-phan-hoi", "nhận tệp phản hồi của văn phòng tổng hợp", "")
     LOCK = ("chot-so-lieu", "chốt số liệu", "")
     UNLOCK = ("mo-khoa", "mở khóa số liệu", "")
     RESTORE = ("khoi-phuc", "khôi phục bản sao lưu", "")

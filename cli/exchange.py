@@ -1,7 +1,8 @@
 """Offline exchange between the phòng and the synthesis office, locking and the audit log.
 
 Synthesis office: issue-department, export-template, import-submissions, status,
-conflicts, lock, unlock. A phòng's PC: setup, export-submission. Both: audit.
+conflicts, export-feedback, lock, unlock. A phòng's PC: setup, export-submission,
+import-feedback, feedback-choices. Both: audit.
 """
 
 from __future__ import annotations
@@ -26,8 +27,11 @@ from cli.passphrase import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from db.database import Database
     from db.exchange import InstallationView
+    from db.feedback_import import FeedbackChoiceView
     from db.status import DepartmentStatus, StatusReport
 
 PERIOD_CHOICES = [kind.value for kind in PeriodKind]
@@ -117,6 +121,40 @@ def register(subparsers: Any) -> None:
     resolve.add_argument("--reason", default="", help="lý do (bắt buộc, ghi vào lịch sử)")
     add_database_options(resolve)
     resolve.set_defaults(handler=run_resolve)
+
+    feedback = subparsers.add_parser(
+        "export-feedback",
+        help="văn phòng tổng hợp: lập tệp phản hồi (đã ký) gửi một phòng: số liệu, nhiệm vụ, đánh giá và xung đột "
+        "đã giải quyết",
+    )
+    feedback.add_argument("--department", required=True, metavar="MÃ", help="mã phòng, ví dụ KT")
+    feedback.add_argument("--year", type=int, required=True)
+    feedback.add_argument("--out", required=True, metavar="TỆP", help="tệp phản hồi sẽ ghi, ví dụ KT-phanhoi.json")
+    add_database_options(feedback)
+    feedback.set_defaults(handler=run_export_feedback)
+
+    taking = subparsers.add_parser("import-feedback", help="máy của phòng: nhận tệp phản hồi của văn phòng tổng hợp")
+    taking.add_argument("file", metavar="TỆP", help="tệp phản hồi do văn phòng tổng hợp gửi")
+    add_database_options(taking)
+    taking.set_defaults(handler=run_import_feedback)
+
+    choices = subparsers.add_parser(
+        "feedback-choices",
+        help="máy của phòng: các số liệu phòng đã sửa mà tệp phản hồi có số khác; chọn giữ số nào",
+    )
+    add_database_options(choices)
+    choices.set_defaults(handler=run_feedback_choices)
+    picks = choices.add_subparsers(dest="choice_action", metavar="choose")
+    choose = picks.add_parser("choose", help="chọn số cho một dòng (cột # trong danh sách)")
+    choose.add_argument("id", type=int, metavar="SỐ", help="số của dòng chờ chọn")
+    choose.add_argument(
+        "--keep",
+        required=True,
+        choices=["city", "own"],
+        help="city: lấy số của văn phòng tổng hợp; own: giữ số của phòng (gửi lại trong tệp nộp sau)",
+    )
+    add_database_options(choose)
+    choose.set_defaults(handler=run_feedback_choose)
 
     for name, verb in (("lock", "chốt số liệu"), ("unlock", "mở khóa số liệu")):
         command = subparsers.add_parser(name, help=f"văn phòng tổng hợp: {verb} của một năm (cần lý do)")
@@ -452,6 +490,80 @@ def run_resolve(args: argparse.Namespace) -> int:
         f"Đã giải quyết xung đột #{c.id} ({c.indicator_code}, {c.field_label}): giữ {which} «{result.kept}»"
         + ("; đã ghi giá trị mới." if result.changed else ".")
     )
+    return EXIT_OK
+
+
+def run_export_feedback(args: argparse.Namespace) -> int:
+    from bkdesk.text import clean
+    from db.feedback_export import export_feedback
+
+    db = open_db(args)
+    result = export_feedback(db, clean(args.department), args.year, Path(args.out), actor=_actor())
+    say(result.headline())
+    say(result.details())
+    return EXIT_OK
+
+
+def _figure_text(value: str, note: str) -> str:
+    shown = f"«{value}»" if value else "(trống)"
+    return shown + (f" (ghi chú «{note}»)" if note else "")
+
+
+def _say_choices(views: Sequence[FeedbackChoiceView]) -> None:
+    for view in views:
+        say(f"#{view.id}  {view.code} {view.name} ({view.kind.label.lower()}, {view.what})")
+        say(
+            f"    văn phòng tổng hợp {_figure_text(view.city.value, view.city.note)} · phòng "
+            f"{_figure_text(view.own.value, view.own.note)} · gốc {_figure_text(view.base.value, view.base.note)}"
+        )
+        if view.reason:
+            say(f"    lý do của văn phòng: {view.reason}")
+        say(f"    chọn: feedback-choices choose {view.id} --keep city|own")
+
+
+def run_import_feedback(args: argparse.Namespace) -> int:
+    from db.feedback_import import import_feedback
+
+    db = open_db(args)
+    _backup(db, BackupReason.FEEDBACK)
+    result = import_feedback(db, Path(args.file), actor=_actor())
+    say(result.headline())
+    for line in result.resolution_lines():
+        say(f"  {line}")
+    if result.choices:
+        say(result.choices_line())
+        _say_choices(result.choices)
+    return EXIT_OK
+
+
+def run_feedback_choices(args: argparse.Namespace) -> int:
+    from db.feedback_import import list_choices
+
+    db = open_db(args)
+    views = list_choices(db)
+    if not views:
+        say("Không có số liệu nào chờ chọn sau tệp phản hồi.")
+        return EXIT_OK
+    _say_choices(views)
+    say(f"{len(views)} số liệu chờ chọn.")
+    return EXIT_OK
+
+
+def run_feedback_choose(args: argparse.Namespace) -> int:
+    from db.feedback_import import Keep, choose
+
+    db = open_db(args)
+    _backup(db, BackupReason.FEEDBACK)
+    result = choose(db, args.id, Keep(args.keep), actor=_actor())
+    v = result.view
+    if result.keep is Keep.CITY:
+        city = _figure_text(v.city.value, v.city.note)
+        say(f"{v.code} ({v.kind.label.lower()}): đã lấy số của văn phòng tổng hợp {city}.")
+    else:
+        say(
+            f"{v.code} ({v.kind.label.lower()}): giữ số của phòng {_figure_text(v.own.value, v.own.note)}; "
+            "tệp nộp tiếp theo sẽ gửi số này."
+        )
     return EXIT_OK
 
 

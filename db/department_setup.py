@@ -39,7 +39,7 @@ from db.database import Database
 from db.entry import write_value
 from db.errors import InvalidInput, StoreError
 from db.exchange import figure_of, figures, write_file_atomically
-from db.exchange_models import DepartmentIdentity, IssuedSetup, SentFigure
+from db.exchange_models import DepartmentIdentity, FeedbackChoice, IssuedSetup, SentFigure
 from db.models import DepartmentRow, IndicatorRow, utcnow
 from db.roles import role_in, set_department_role
 from db.sent_figures import edited_fields, fallback_cutoff, last_written, record_sent, sent_state, setup_base
@@ -261,6 +261,8 @@ def _install(
                 issued_at=setup.issued_at,
                 last_sequence=max(last, setup.sequence),
                 installation_id=str(uuid.uuid4()),
+                office_key_id=setup.office_key_id,
+                office_public_key=setup.office_public_key,
             )
         )
         set_department_role(session, setup.department.code)
@@ -371,6 +373,8 @@ def _indicator_ids(session: Session, codes: list[str]) -> dict[str, int]:
 def _record_setup_bases(session: Session, setup: Setup) -> None:
     """The setup's figures are what this installation's first files are made from."""
     session.execute(delete(SentFigure))
+    # Choices a return file left open were between figures this setup replaces.
+    session.execute(delete(FeedbackChoice))
     own = setup.own_rows()
     codes = [row.indicator.code for row in own]
     ids = _indicator_ids(session, codes)

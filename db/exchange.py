@@ -139,6 +139,11 @@ def file_state(installation_id: str, sequence: int) -> str:
     return f"file:{installation_id}:{sequence}"
 
 
+def feedback_state(feedback_id: str) -> str:
+    """The merge state of the figures a return file carried."""
+    return f"feedback:{feedback_id}"
+
+
 def keep_only_state(session: Session, department_id: int, period_id: int, channel: str, prefix: str) -> None:
     """Forget the states under ``prefix`` but ``channel``: an installation's files arrive in order, so only its
     newest file of a period can be the base of the next."""

@@ -43,6 +43,12 @@ class DepartmentIdentity(Base):
     # Made anew by each setup file installed (uuid4); empty on a database set up before schema
     # version 4, whose files keep the first format until a setup file is installed again.
     installation_id: Mapped[str] = mapped_column(String(36), default="")
+    # The synthesis office's public key from the setup file (empty when the file was issued
+    # before the office had one), and the last return file taken, by id and time of issue.
+    office_key_id: Mapped[str] = mapped_column(String(32), default="")
+    office_public_key: Mapped[str] = mapped_column(String(64), default="")
+    feedback_id: Mapped[str] = mapped_column(String(36), default="")
+    feedback_issued_at: Mapped[datetime | None]
 
 
 class SentFigure(Base):
@@ -86,6 +92,70 @@ class IssuedSetup(Base):
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_by: Mapped[str] = mapped_column(default="")
     file_name: Mapped[str] = mapped_column(Text, default="")
+    # The office key whose public half the setup file carried ("" before the office had one).
+    office_key_id: Mapped[str] = mapped_column(String(32), default="")
+
+
+class FeedbackChoice(Base):
+    """Phòng side: a figure the phòng edited since its last file that a return file would replace.
+
+    Neither side is taken until the officer picks one; the value and its base stay as they
+    were, and no file is sent for the period meanwhile. ``fields`` names what differs
+    ("value", "note" or both, comma-separated).
+    """
+
+    __tablename__ = "exchange_feedback_choices"
+    __table_args__ = (UniqueConstraint("indicator_id", "period_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"))
+    feedback_id: Mapped[str] = mapped_column(String(36))
+    fields: Mapped[str] = mapped_column(String(16))
+    city_value: Mapped[str] = mapped_column(Text, default="")
+    city_note: Mapped[str] = mapped_column(Text, default="")
+    own_value: Mapped[str] = mapped_column(Text, default="")
+    own_note: Mapped[str] = mapped_column(Text, default="")
+    base_value: Mapped[str] = mapped_column(Text, default="")
+    base_note: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")  # the office's, when it settled a conflict on the figure
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OfficeKey(Base):
+    """Synthesis side: the office's signing key for return files; the private half is in the key store.
+
+    Made with the first setup file issued from schema 5 on; its public half travels in every
+    setup file issued since. Like a phòng's key it is kept in the operating system's keyring
+    or sealed with a key in the user's config folder (``key_store``, ``sealed_key``).
+    """
+
+    __tablename__ = "exchange_office_key"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(32), unique=True)
+    public_key: Mapped[str] = mapped_column(String(64))
+    key_store: Mapped[str] = mapped_column(String(16), default="")
+    sealed_key: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(default="")
+
+
+class IssuedFeedback(Base):
+    """Synthesis side: a return file made for a phòng; its figures are kept as the merge state
+    "feedback:<feedback id>" its PCs' next files are made from."""
+
+    __tablename__ = "exchange_feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feedback_id: Mapped[str] = mapped_column(String(36), unique=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    year: Mapped[int]
+    key_id: Mapped[str] = mapped_column(String(32))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    issued_by: Mapped[str] = mapped_column(default="")
+    file_name: Mapped[str] = mapped_column(Text, default="")
+    rows: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Installation(Base):

@@ -43,6 +43,7 @@ _VALUES = """
 """
 _TARGETED_ELSEWHERE = "SELECT DISTINCT indicator_id FROM targets WHERE year != ? AND text != ''"
 _OVERRIDES = "SELECT indicator_id, verdict, reason, set_by, set_at FROM verdict_overrides WHERE period_id = ?"
+_CHOICES = "exchange_feedback_choices"
 _OPEN_CONFLICTS = """
     SELECT COUNT(*) FROM exchange_conflicts AS c
     JOIN departments AS d ON c.department_id = d.id
@@ -135,6 +136,14 @@ class FirstScreenReader:
     def open_conflicts(self, year: int) -> int:
         """As ``len(db.conflicts.list_conflicts(db, year))`` on the synthesis office's database."""
         count: int = self._all(_OPEN_CONFLICTS, year)[0][0]
+        return count
+
+    def pending_choices(self) -> int:
+        """As ``len(db.feedback_import.list_choices(db))`` on a phòng's database (none before schema 5)."""
+        known = self._all("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?", _CHOICES)[0][0]
+        if not known:
+            return 0
+        count: int = self._all(f"SELECT COUNT(*) FROM {_CHOICES}")[0][0]
         return count
 
     def _values(self, year: int, kind: PeriodKind) -> dict[int, tuple[str, str, str, str]]:

@@ -39,6 +39,7 @@ from db.exchange import (
 )
 from db.exchange_models import IssuedSetup
 from db.models import DepartmentRow, ValueRow, utcnow
+from db.office_key import OfficePublicKey, ensure_office_key
 from db.roles import require_synthesis
 from db.tables import ensure_period
 
@@ -80,12 +81,16 @@ def issue_department(
     # scrypt before the write lock: it takes a tenth of a second on purpose.
     sealed = key_seal.seal_private_key(pair.private_key, chosen, setup_id=setup_id, department=code, key_id=key_id)
     new_key = _NewKey(setup_id, key_id, pair.public_key, sealed)
+    with db.read() as session:
+        require_synthesis(session, "cấp tệp thiết lập cho phòng", db.label)
+    # Its public half goes into the setup file, so the phòng can check the office's return files.
+    office = ensure_office_key(db, actor=actor)
     with db.begin() as session:
         require_synthesis(session, "cấp tệp thiết lập cho phòng", db.label)
         department, rows, mine = department_table(session, code, year)
         keep = with_ancestors((row.indicator for row in rows), (row.indicator.code for row in mine))
         included = [row for row in rows if row.indicator.code in keep]
-        setup = _setup(session, department, year, included, mine, actor, new_key)
+        setup = _setup(session, department, year, included, mine, actor, new_key, office)
         reissued = bool(issues_of(session, department.id))
         session.add(
             IssuedSetup(
@@ -99,6 +104,7 @@ def issue_department(
                 issued_at=setup.issued_at,
                 issued_by=actor,
                 file_name=out.name,
+                office_key_id=office.key_id,
             )
         )
         audit.record(
@@ -132,6 +138,7 @@ def _setup(
     mine: list[YearRow],
     actor: str,
     key: _NewKey,
+    office: OfficePublicKey,
 ) -> Setup:
     now = utcnow()
     own_ids = {row.indicator_id for row in mine}
@@ -172,4 +179,6 @@ def _setup(
             )
             for row in included
         ),
+        office_key_id=office.key_id,
+        office_public_key=office.public_key,
     )

@@ -28,6 +28,7 @@ from db.database import Database
 from db.errors import StoreError
 from db.exchange import figures, own_rows, require_year, write_file_atomically, year_rows
 from db.exchange_models import DepartmentIdentity
+from db.feedback_import import pending_codes
 from db.models import utcnow
 from db.roles import require_department
 from db.sent_figures import (
@@ -72,6 +73,14 @@ def export_submission(db: Database, year: int, kind: PeriodKind, out: Path, *, a
         if not mine:
             raise StoreError(f"Phòng {department.code} không có chỉ tiêu nào trong biểu năm {year}")
         period = ensure_period(session, year, kind)
+        waiting = pending_codes(session, period.id)
+        if waiting:
+            shown = ", ".join(waiting[:8]) + (f" và {len(waiting) - 8} chỉ tiêu khác" if len(waiting) > 8 else "")
+            raise StoreError(
+                f"Còn {len(waiting)} số liệu {kind.label.lower()} chờ chọn giữa số của văn phòng tổng hợp và số của "
+                f"phòng sau tệp phản hồi ({shown}): hãy chọn trước khi gửi (Trao đổi → Chọn số sau phản hồi…; lệnh "
+                "feedback-choices). Không có tệp nào được ghi."
+            )
         stored = figures(session, period, (row.indicator_id for row in mine))
         marked = bool(identity.installation_id)
         sent = sent_state(session, period.id) if marked else None

@@ -36,7 +36,7 @@ from bkdesk.entry import EntryError, check_note, check_value
 from bkdesk.exchange.files import FileRefused, RawFile, read_limited
 from bkdesk.exchange.incoming import Incoming, parse_incoming
 from bkdesk.exchange.merge import FieldPlan, Figure, MergeItem, MergePlan, Outcome, merge_plan
-from bkdesk.exchange.submission import BASE_SETUP, BASE_SUBMISSION
+from bkdesk.exchange.submission import BASE_FEEDBACK, BASE_SETUP, BASE_SUBMISSION
 from bkdesk.exchange.times import local_date, local_text
 from bkdesk.text import clean
 from db import audit
@@ -47,6 +47,7 @@ from db.exchange import (
     SIGNED_CHANNEL,
     AgreedFigure,
     bases,
+    feedback_state,
     figure_of,
     file_state,
     installation_of,
@@ -55,7 +56,14 @@ from db.exchange import (
     save_bases,
     setup_state,
 )
-from db.exchange_models import ConflictRow, ImportedSubmission, Installation, IssuedSetup, ValueProvenance
+from db.exchange_models import (
+    ConflictRow,
+    ImportedSubmission,
+    Installation,
+    IssuedFeedback,
+    IssuedSetup,
+    ValueProvenance,
+)
 from db.models import DepartmentRow, IndicatorRow, PeriodRow, TargetRow, ValueRow, utcnow
 from db.roles import require_synthesis
 from db.tables import ensure_period
@@ -392,6 +400,20 @@ def _file_base(
         if not held:  # a setup issued before schema 4 kept only the per-phòng base
             held = bases(session, department.id, period.id, SIGNED_CHANNEL)
         return _Base({i: agreed.figure for i, agreed in held.items()}, {})
+    if ref is not None and ref.kind == BASE_FEEDBACK:
+        sent = session.scalar(
+            select(IssuedFeedback.id).where(
+                IssuedFeedback.feedback_id == ref.ref, IssuedFeedback.department_id == department.id
+            )
+        )
+        if sent is not None:
+            held = bases(session, department.id, period.id, feedback_state(ref.ref))
+            return _Base({i: agreed.figure for i, agreed in held.items()}, {})
+        notices.append(
+            "Tệp được lập sau một tệp phản hồi mà cơ sở dữ liệu này không có (khôi phục từ bản sao lưu cũ hơn?): "
+            "mọi giá trị khác số của văn phòng được ghi thành xung đột."
+        )
+        return _Base({}, {}, False)
     if ref is not None and ref.kind == BASE_SUBMISSION and ref.ref.isdigit():
         received = session.scalar(
             select(ImportedSubmission.id).where(

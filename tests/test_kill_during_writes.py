@@ -81,6 +81,8 @@ class Inputs:
     workbook: Path  # the demo's 2020 appendix with revised estimates
     submissions: tuple[Path, ...]  # KT's first and second file, YT's first, oldest first
     revised: dict[str, str]  # the workbook's estimates that differ from the demo's
+    phong: Path  # KT's database after its two files, with one figure edited since
+    feedback: Path  # the office's return file to KT after merging them (a choice is left for KT)
 
 
 @dataclass(frozen=True)
@@ -407,6 +409,19 @@ def deadline_whole_or_absent(path: Path, inputs: Inputs) -> None:
     assert (kept, audited) in (([], []), ([("2020-12-15",)], [("15/12/2020",)])), (kept, audited)
 
 
+def feedback_whole_or_absent(path: Path, inputs: Inputs) -> None:
+    """The return file is taken with its figures, its choice and its audit entry, or leaves no trace."""
+    with closing(sqlite3.connect(path)) as connection:
+        taken = connection.execute("SELECT feedback_id FROM exchange_identity").fetchone()[0]
+        audited = connection.execute("SELECT count(*) FROM audit_log WHERE action = 'nhận tệp phản hồi'").fetchone()[0]
+        choices = connection.execute("SELECT count(*) FROM exchange_feedback_choices").fetchone()[0]
+        a2 = connection.execute(
+            "SELECT v.text FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id "
+            "JOIN periods p ON p.id = v.period_id WHERE i.code = 'A.2' AND p.kind = 'uoc'"
+        ).fetchone()[0]
+    assert (bool(taken), audited, choices, a2) in ((False, 0, 0, "3.120"), (True, 1, 1, "3.150")), (taken, a2)
+
+
 def files_whole_or_absent(path: Path, inputs: Inputs) -> None:
     """Each file is in with its record, its values' provenance and its audit entries, or leaves no trace."""
     with closing(sqlite3.connect(path)) as connection:
@@ -485,6 +500,12 @@ WRITES = [
         check=files_whole_or_absent,
     ),
     Write(
+        "import-feedback",
+        base=lambda i: i.phong,
+        argv=lambda db, i: python_main("import-feedback", i.feedback, "--db", db),
+        check=feedback_whole_or_absent,
+    ),
+    Write(
         "status --deadline",
         base=lambda i: i.office,
         argv=lambda db, i: python_main("status", "--year", YEAR, "--deadline", "15/12/2020", "--db", db),
@@ -551,9 +572,41 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
             for code, text in figures.items():
                 phong.enter(code, text)
             submissions.append(phong.submit(files))
+        kt.enter("A.13", "215")  # edited since its last file, and the office moves it too: a choice
         kt.db.dispose()
         yt.db.dispose()
-    return Inputs(checkpointed(demo), checkpointed(office), workbook, tuple(submissions), revised)
+        feedback = return_file(office, folder, submissions)
+    return Inputs(
+        checkpointed(demo),
+        checkpointed(office),
+        workbook,
+        tuple(submissions),
+        revised,
+        checkpointed(kt.db.path),
+        feedback,
+    )
+
+
+def return_file(office: Path, folder: Path, submissions: list[Path]) -> Path:
+    """The office merges KT's files on a copy, keeps its A.3, moves A.2 and A.13, and writes KT's return file."""
+    from db.conflicts import Keep, list_conflicts, resolve_conflict
+    from db.entry import set_value
+    from db.feedback_export import export_feedback
+    from db.schema import open_database
+    from db.submission_import import import_submissions
+
+    merged = folder / "office-merged.sqlite"
+    shutil.copyfile(checkpointed(office), merged)
+    db = open_database(merged)
+    import_submissions(db, submissions[:2], actor="văn phòng")
+    for conflict in list_conflicts(db, YEAR):
+        resolve_conflict(db, conflict.id, Keep.LOCAL, "số của Cục Thống kê", actor="văn phòng")
+    set_value(db, "A.2", YEAR, "3.150", actor="văn phòng")
+    set_value(db, "A.13", YEAR, "212", actor="văn phòng")
+    path = folder / "KT-phanhoi.json"
+    export_feedback(db, "KT", YEAR, path, actor="văn phòng")
+    db.dispose()
+    return path
 
 
 # ---- the test ----

@@ -2,8 +2,9 @@
 
 Synthesis office: issue a phòng its setup file, export an Excel template, take in the
 phòng's files (also by dropping them on the window), resolve conflicts, see who has
-sent what (the *Tình hình nộp* tab), lock and unlock the figures. A phòng: send its
-figures as a signed file. Anyone: open a setup file (a phòng's first start) or another
+sent what (the *Tình hình nộp* tab), send a phòng the return file, lock and unlock the
+figures. A phòng: send its figures as a signed file, take the return file and pick a
+side where it differs from figures edited since. Anyone: open a setup file (a phòng's first start) or another
 database. Each action is enabled on its own side only; invoked on the other side
 anyway, the service's own Vietnamese refusal is shown. Work that touches files runs off
 the GUI thread (:class:`ui.task_runner.TaskRunner`); every failure is a message box.
@@ -42,6 +43,7 @@ class ExchangeState(NamedTuple):
     locked: bool = False
     lock_reason: str = ""
     open_conflicts: int = 0
+    pending_choices: int = 0  # a phòng's figures waiting for a choice after a return file
 
 
 class ExchangeActions(QObject):
@@ -66,11 +68,26 @@ class ExchangeActions(QObject):
             "Nhập các tệp nộp số liệu và biểu mẫu Excel; cũng có thể kéo thả các tệp vào cửa sổ",
         )
         self.conflicts_action = new("Xung đột số liệu…", self.open_conflicts, tip="Giải quyết các xung đột số liệu")
+        self.feedback_action = new(
+            "Gửi phản hồi cho phòng…",
+            self.send_feedback,
+            tip="Tệp phản hồi đã ký: số liệu, nhiệm vụ, đánh giá và các xung đột đã giải quyết của một phòng",
+        )
         self.status_action = new("Tình hình nộp", self.show_status_tab, tip="Phòng nào đã nộp, đã nhập bao nhiêu")
         self.lock_action = new("Chốt số liệu…", lambda: self.change_lock(True), tip="Khóa số liệu của kỳ")
         self.unlock_action = new("Mở khóa số liệu…", lambda: self.change_lock(False), tip="Mở khóa để sửa lại")
         self.submit_action = new(
             "Gửi số liệu…", self.submit, ["Ctrl+Shift+S"], "Ghi tệp nộp số liệu đã ký để gửi văn phòng tổng hợp"
+        )
+        self.receive_feedback_action = new(
+            "Nhận phản hồi…",
+            self.receive_feedback,
+            tip="Nhận tệp phản hồi của văn phòng tổng hợp: số liệu, nhiệm vụ, đánh giá và cách giải quyết xung đột",
+        )
+        self.choices_action = new(
+            "Chọn số sau phản hồi…",
+            self.open_choices,
+            tip="Các số liệu phòng đã sửa mà tệp phản hồi có số khác: chọn giữ số nào",
         )
         self.setup_action = new(
             "Mở tệp thiết lập…", self.open_setup, tip="Tạo cơ sở dữ liệu của phòng từ tệp văn phòng tổng hợp cấp"
@@ -83,23 +100,26 @@ class ExchangeActions(QObject):
             self.template_action,
             self.import_action,
             self.conflicts_action,
+            self.feedback_action,
             self.status_action,
             self.lock_action,
             self.unlock_action,
         ]
-        self.phong_actions = [self.submit_action]
+        self.phong_actions = [self.submit_action, self.receive_feedback_action]
         self.any_actions = [self.setup_action, self.other_database_action]
         menu = window.exchange_menu
         for action in (self.issue_action, self.template_action):
             menu.addAction(action)
         menu.addSeparator()
-        for action in (self.import_action, self.conflicts_action, self.status_action):
+        for action in (self.import_action, self.conflicts_action, self.feedback_action, self.status_action):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.lock_action)
         menu.addAction(self.unlock_action)
         menu.addSeparator()
         menu.addAction(self.submit_action)
+        menu.addAction(self.receive_feedback_action)
+        menu.addAction(self.choices_action)
         menu.addSeparator()
         menu.addAction(self.setup_action)
         menu.addAction(self.other_database_action)
@@ -132,16 +152,20 @@ class ExchangeActions(QObject):
         try:
             owner = database_role(context.db).department
             lock = lock_state(context.db, context.year, context.period)
-            conflicts = 0
+            conflicts = choices = 0
             if context.is_synthesis and owner is None:
                 # Only the synthesis office has conflicts; a phòng's start-up skips these tables.
                 from db.conflicts import list_conflicts
 
                 conflicts = len(list_conflicts(context.db, context.year))
+            elif owner is not None:
+                from db.feedback_import import list_choices
+
+                choices = len(list_choices(context.db))
         except StoreError as exc:
             self.window.show_message(exc.message)
             return
-        self.apply_state(ExchangeState(owner, lock.locked, lock.reason, conflicts))
+        self.apply_state(ExchangeState(owner, lock.locked, lock.reason, conflicts, choices))
 
     def apply_state(self, state: ExchangeState) -> None:
         """Show a state already read (at start-up, from the first screen's read of the file)."""
@@ -149,6 +173,8 @@ class ExchangeActions(QObject):
         self.window.set_lock_state(state.locked, state.lock_reason)
         conflicts = state.open_conflicts
         self.conflicts_action.setText(f"Xung đột số liệu ({conflicts})…" if conflicts else "Xung đột số liệu…")
+        choices = state.pending_choices
+        self.choices_action.setText(f"Chọn số sau phản hồi ({choices})…" if choices else "Chọn số sau phản hồi…")
         self.update_actions()
 
     def update_actions(self) -> None:
@@ -159,6 +185,7 @@ class ExchangeActions(QObject):
             action.setEnabled(free and self.on_phong_side)
         for action in self.any_actions:
             action.setEnabled(free and self.context is not None)
+        self.choices_action.setEnabled(free and self.on_phong_side and self.state.pending_choices > 0)
 
     def after_change(self) -> None:
         """Figures changed outside the grid (an import, a decision): show them, and what depends on them."""
@@ -307,6 +334,11 @@ class ExchangeActions(QObject):
         if dialog.decisions:
             self.window.show_message(f"Đã giải quyết {dialog.decisions} xung đột số liệu.")
 
+    def send_feedback(self) -> None:
+        from ui.feedback_flow import send_feedback
+
+        send_feedback(self)
+
     # ---- synthesis office: locking --------------------------------------------------------------
 
     def change_lock(self, locking: bool) -> None:
@@ -433,6 +465,16 @@ class ExchangeActions(QObject):
         from ui.exchange_exports import submit
 
         submit(self)
+
+    def receive_feedback(self) -> None:
+        from ui.feedback_flow import receive_feedback
+
+        receive_feedback(self)
+
+    def open_choices(self) -> None:
+        from ui.feedback_flow import open_choices
+
+        open_choices(self)
 
     # ---- anyone: a setup file, another database --------------------------------------------
 

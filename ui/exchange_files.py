@@ -17,6 +17,7 @@ from bkdesk.catalogue import PeriodKind
 SUBMISSION_FILTER = "Tệp nộp số liệu bkdesk (*.json)"
 SETUP_FILTER = "Tệp thiết lập bkdesk (*.setup)"
 TEMPLATE_FILTER = "Biểu mẫu Excel (*.xlsx)"
+FEEDBACK_FILTER = "Tệp phản hồi bkdesk (*.json)"
 DATABASE_FILTER = "Cơ sở dữ liệu bkdesk (*.sqlite)"
 INCOMING_FILTER = "Tệp nộp số liệu và biểu mẫu Excel (*.json *.xlsx)"
 ANY_FILTER = "Mọi tệp (*)"
@@ -34,6 +35,10 @@ def submission_name(code: str, year: int, kind: PeriodKind, sequence: int) -> st
 
 def setup_name(code: str, year: int) -> str:
     return f"thiet-lap-{_safe(code)}-{year}.setup"
+
+
+def feedback_name(code: str, year: int) -> str:
+    return f"{_safe(code)}-{year}-phanhoi.json"
 
 
 def template_name(code: str, year: int, kind: PeriodKind) -> str:

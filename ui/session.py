@@ -263,7 +263,8 @@ def quick_start(options: AppOptions, remembered: Choice | None) -> StartResult |
 
                 lock = reader.lock(choice.year, choice.period)
                 conflicts = reader.open_conflicts(choice.year) if opened.owner is None else 0
-                state = ExchangeState(opened.owner, lock.locked, lock.reason, conflicts)
+                choices = reader.pending_choices() if opened.owner is not None else 0
+                state = ExchangeState(opened.owner, lock.locked, lock.reason, conflicts, choices)
                 return StartResult(opened, loaded, "", proposal, state=state)
             finally:  # from here on, rows are read through the database layer
                 opened.reader = None

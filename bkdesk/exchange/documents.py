@@ -20,6 +20,7 @@ from bkdesk.exchange.files import FileRefused, decode_utf8
 KNOWN_FORMATS = {
     "bkdesk-setup": "tệp thiết lập của phòng (dùng với lệnh setup trên máy của phòng)",
     "bkdesk-submission": "tệp nộp số liệu (nhập bằng lệnh import-submissions ở văn phòng tổng hợp)",
+    "bkdesk-feedback": "tệp phản hồi của văn phòng tổng hợp (nhận bằng lệnh import-feedback trên máy của phòng)",
 }
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bkdesk.catalogue import Department, Direction, Indicator, PeriodKind
+from bkdesk.exchange import signing
 from bkdesk.exchange.documents import Fields, canonical_bytes, iso, parse_document, seal_document
 from bkdesk.exchange.files import FileRefused
 from bkdesk.exchange.key_seal import CIPHER, KDF, SealedKey
@@ -50,6 +51,10 @@ class Setup:
     sealed_key: SealedKey
     departments: tuple[Department, ...]
     rows: tuple[SetupRow, ...]
+    # The public half of the synthesis office's key, which signs its return files; empty in a
+    # file issued before the office had one (that phòng needs a new setup file to take them).
+    office_key_id: str = ""
+    office_public_key: str = ""
 
     def own_rows(self) -> tuple[SetupRow, ...]:
         """The rows the phòng reports (the others are there so its form reads as the table does)."""
@@ -72,7 +77,7 @@ def _indicator_json(indicator: Indicator) -> dict[str, object]:
 
 
 def payload_of(setup: Setup) -> dict[str, object]:
-    return {
+    payload: dict[str, object] = {
         "app_version": setup.app_version,
         "department": {"code": setup.department.code, "name": setup.department.name},
         "departments": [{"code": d.code, "name": d.name} for d in setup.departments],
@@ -94,6 +99,9 @@ def payload_of(setup: Setup) -> dict[str, object]:
         "setup_id": setup.setup_id,
         "year": setup.year,
     }
+    if setup.office_public_key:
+        payload["office_key"] = {"key_id": setup.office_key_id, "public_key": setup.office_public_key}
+    return payload
 
 
 def _checksum(payload: dict[str, object]) -> str:
@@ -130,6 +138,7 @@ def read_setup(data: bytes) -> Setup:
             f"{WHAT} ghi phòng {department.code} nhưng khóa ký trong tệp được mã hóa cho phòng {sealed.department}: "
             "tệp đã bị ghép từ tệp của phòng khác hoặc bị sửa; hãy đề nghị văn phòng tổng hợp cấp lại"
         )
+    office_key_id, office_public_key = _office_key(fields)
     return Setup(
         setup_id=setup_id,
         department=department,
@@ -145,7 +154,23 @@ def read_setup(data: bytes) -> Setup:
             for d in (Fields(item, "payload.departments[]") for item in fields.items("departments"))
         ),
         rows=tuple(_row(Fields(item, f"payload.rows[{i}]")) for i, item in enumerate(fields.items("rows"))),
+        office_key_id=office_key_id,
+        office_public_key=office_public_key,
     )
+
+
+def _office_key(fields: Fields) -> tuple[str, str]:
+    if "office_key" not in fields.data:
+        return "", ""
+    office = fields.child("office_key")
+    key_id, public_key = office.text("key_id"), office.text("public_key")
+    if not _KEY_ID.fullmatch(key_id):
+        raise FileRefused(f"mã khóa của văn phòng (payload.office_key.key_id) không hợp lệ: {key_id[:80]!r}")
+    try:
+        signing.b64decode(public_key, signing.KEY_BYTES)
+    except signing.KeyFormatError as exc:
+        raise FileRefused(f"khóa công khai của văn phòng (payload.office_key.public_key) không hợp lệ ({exc})") from exc
+    return key_id, public_key
 
 
 def _sealed_key(fields: Fields) -> SealedKey:

@@ -42,6 +42,7 @@ MAX_VALUES = 100_000
 # The states a file can be made from; read as text so a later kind (a return file) is named, not refused.
 BASE_SETUP = "setup"
 BASE_SUBMISSION = "submission"
+BASE_FEEDBACK = "feedback"
 
 
 @dataclass(frozen=True, slots=True)
