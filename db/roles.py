@@ -17,7 +17,7 @@ from bkdesk.catalogue import Department
 from db.database import Database
 from db.errors import StoreError
 from db.file_format import ROLE_KEY, SYNTHESIS_ROLE
-from db.models import DepartmentRow, IndicatorRow, SettingRow
+from db.models import DepartmentRow, IndicatorRow, SettingRow, put_setting
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +61,7 @@ def database_role(db: Database) -> DatabaseRole:
 
 
 def set_department_role(session: Session, code: str) -> None:
-    row = session.get(SettingRow, ROLE_KEY)
-    if row is None:
-        session.add(SettingRow(key=ROLE_KEY, value=code))
-    else:
-        row.value = code
+    put_setting(session, ROLE_KEY, code)
 
 
 def require_synthesis(session: Session, action: str, label: str) -> None:

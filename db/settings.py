@@ -17,7 +17,7 @@ from bkdesk.text import clean, describe_forbidden, forbidden_character
 from db import audit
 from db.database import Database
 from db.errors import InvalidInput
-from db.models import SettingRow
+from db.models import SettingRow, put_setting
 
 ACTION = "sửa thiết lập báo cáo"
 KEYS = {"issuer": "report.issuer", "number": "report.number", "date": "report.date"}
@@ -85,11 +85,7 @@ def save_report_settings(db: Database, settings: ReportSettings, *, actor: str) 
             before = old.get(key, "")
             if before == value:
                 continue
-            row = session.get(SettingRow, key)
-            if row is None:
-                session.add(SettingRow(key=key, value=value))
-            else:
-                row.value = value
+            put_setting(session, key, value)
             audit.record(
                 session,
                 actor=actor,

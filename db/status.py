@@ -34,7 +34,7 @@ from db.database import Database
 from db.errors import InvalidInput
 from db.exchange import InstallationView, installations_by_department, require_year
 from db.exchange_models import ConflictRow, ImportedSubmission, IssuedSetup
-from db.models import AuditRow, DepartmentRow, IndicatorRow, SettingRow, TargetRow, ValueRow
+from db.models import AuditRow, DepartmentRow, IndicatorRow, SettingRow, TargetRow, ValueRow, put_setting
 from db.roles import require_synthesis
 from db.tables import find_period, targeted_ids
 
@@ -182,12 +182,7 @@ def set_deadline(db: Database, year: int, kind: PeriodKind, text: object, *, act
         old = _stored_deadline(session, year, kind)
         if old == new:
             return DeadlineChange(year, kind, old, new)
-        row = session.get(SettingRow, key)
-        value = new.isoformat() if new is not None else ""
-        if row is None:
-            session.add(SettingRow(key=key, value=value))
-        else:
-            row.value = value
+        put_setting(session, key, new.isoformat() if new is not None else "")
         audit.record(
             session,
             actor=actor,
