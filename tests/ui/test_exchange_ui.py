@@ -127,15 +127,19 @@ def test_the_menu_is_the_synthesis_offices(window: MainWindow) -> None:
         "Xuất mẫu Excel cho phòng…",
         "Nhận số liệu các phòng…",
         "Xung đột số liệu…",
+        "Gửi phản hồi cho phòng…",
         "Tình hình nộp",
         "Chốt số liệu…",
         "Mở khóa số liệu…",
         "Gửi số liệu…",
+        "Nhận phản hồi…",
+        "Chọn số sau phản hồi…",
         "Mở tệp thiết lập…",
         "Mở cơ sở dữ liệu khác…",
     ]
     assert all(action.isEnabled() for action in exchange.synthesis_actions)
     assert not exchange.submit_action.isEnabled()  # a phòng's action
+    assert not exchange.receive_feedback_action.isEnabled() and not exchange.choices_action.isEnabled()
     assert window.tabs.tabText(window.tabs.count() - 1) == "Tình hình nộp"
     assert not window.lock_label.isVisible()
 
