@@ -26,7 +26,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import bindparam, insert, select, update
@@ -37,7 +36,7 @@ from bkdesk.exchange.files import FileRefused, RawFile, read_limited
 from bkdesk.exchange.incoming import Incoming, parse_incoming
 from bkdesk.exchange.merge import FieldPlan, Figure, MergeItem, MergePlan, Outcome, merge_plan
 from bkdesk.exchange.submission import BASE_SETUP, BASE_SUBMISSION
-from bkdesk.exchange.times import local_date, local_text
+from bkdesk.exchange.times import local_date
 from bkdesk.text import clean
 from db import audit
 from db.database import Database
@@ -56,6 +55,9 @@ from db.exchange import (
     setup_state,
 )
 from db.exchange_models import ConflictRow, ImportedSubmission, Installation, IssuedSetup, ValueProvenance
+from db.import_outcomes import ImportOutcome as ImportOutcome
+from db.import_outcomes import ImportStatus as ImportStatus
+from db.import_outcomes import imported_on
 from db.models import DepartmentRow, IndicatorRow, PeriodRow, TargetRow, ValueRow, utcnow
 from db.roles import require_synthesis
 from db.tables import ensure_period
@@ -65,42 +67,8 @@ log = logging.getLogger("bkdesk.exchange")
 _FIGURE_COLUMNS = ("text", "note", "reported_verdict", "updated_by", "updated_at", "source")
 
 
-class ImportStatus(StrEnum):
-    ACCEPTED = "accepted"
-    UNCHANGED = "unchanged"
-    REFUSED = "refused"
-
-
 class Refusal(StoreError):
     """A file refused for a reason stated in Vietnamese; the transaction is rolled back."""
-
-
-@dataclass(frozen=True, slots=True)
-class ImportOutcome:
-    """One line of the result: what became of one file."""
-
-    file: str
-    status: ImportStatus
-    reason: str = ""
-    department: str | None = None
-    sequence: int | None = None
-    signed: bool | None = None
-    values_changed: int = 0
-    conflicts: int = 0
-    notices: tuple[str, ...] = ()  # what the office should know about an accepted file (a second installation…)
-
-    @property
-    def message(self) -> str:
-        if self.status is ImportStatus.REFUSED:
-            return f"{self.file}: bị từ chối — {self.reason}"
-        if self.status is ImportStatus.UNCHANGED:
-            return f"{self.file}: không thay đổi — {self.reason}"
-        origin = f"phòng {self.department}" + (
-            f", số thứ tự {self.sequence}" if self.sequence is not None else ", biểu mẫu Excel chưa ký"
-        )
-        counts = f"{self.values_changed} giá trị thay đổi, {self.conflicts} xung đột"
-        accepted = f"{self.file}: đã nhận ({origin}) — {counts}"
-        return " ".join((accepted + ("." if self.notices else ""), *self.notices))
 
 
 def import_submissions(
@@ -185,12 +153,8 @@ def _known(db: Database, hashes: set[str]) -> dict[str, str]:
             chunk = pending[start : start + 500]
             query = select(ImportedSubmission.sha256, ImportedSubmission.imported_at, ImportedSubmission.file_name)
             for sha, at, name in session.execute(query.where(ImportedSubmission.sha256.in_(chunk))):
-                found[sha] = _imported_on(at, name)
+                found[sha] = imported_on(at, name)
     return found
-
-
-def _imported_on(at: datetime, name: str) -> str:
-    return f"tệp này đã được nhập ngày {local_text(at)} (tên lúc đó: {name})"
 
 
 def source_label(incoming: Incoming) -> str:
@@ -214,7 +178,7 @@ def _apply(session: Session, incoming: Incoming, *, actor: str, accept_unsigned:
         )
     ).first()
     if taken is not None:
-        return ImportOutcome(incoming.file.name, ImportStatus.UNCHANGED, _imported_on(*taken))
+        return ImportOutcome(incoming.file.name, ImportStatus.UNCHANGED, imported_on(*taken))
     code = clean(incoming.department.code)
     department = session.scalar(select(DepartmentRow).where(DepartmentRow.code == code))
     if department is None:
