@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -40,13 +41,21 @@ from bkdesk.exchange.times import local_date
 from bkdesk.text import clean
 from db import audit
 from db.database import Database
-from db.entry import Prepared, refuse_figure_on_heading, refuse_locked, write_value
+from db.entry import (
+    FIGURE_ACTIONS,
+    NOTE,
+    REPORTED_VERDICT,
+    VALUE,
+    VERDICT_DROPPED,
+    VERDICT_DROPPED_REASON,
+    refuse_figure_on_heading,
+    refuse_locked,
+)
 from db.errors import StoreError, database_problem
 from db.exchange import (
     SIGNED_CHANNEL,
     AgreedFigure,
     bases,
-    figure_of,
     file_state,
     installation_of,
     issues_of,
@@ -190,15 +199,18 @@ def _apply(session: Session, incoming: Incoming, *, actor: str, accept_unsigned:
     rows, locals_ = _indicators(session, incoming, department, period)
     figures_in = _checked_figures(incoming, rows)
     for indicator_code, figure in figures_in.items():
-        if figure.value:  # refused even where the merge would not take it: the file is wrong
-            refuse_figure_on_heading(session, rows[indicator_code])
+        row = rows[indicator_code]
+        # Refused even where the merge would not take it: the file is wrong. The rule is db.entry's; a row with a
+        # unit that is no group passes it without a query there, so only the others are loaded to be judged.
+        if figure.value and ((row.parent_id is None and row.stt == row.group) or not row.unit.strip()):
+            refuse_figure_on_heading(session, session.get_one(IndicatorRow, row.id))
     base = _file_base(session, department, period, issued, incoming, notices)
     edits = {value.code: value.edited for value in incoming.values}
     plan = merge_plan(
         MergeItem(
             indicator_code,
             base.figures.get(row.id, base.written.get(indicator_code)),
-            figure_of(locals_.get(row.id)),
+            locals_[row.id].figure if row.id in locals_ else Figure(),
             figures_in[indicator_code],
             edits.get(indicator_code),
             base.known,
@@ -226,9 +238,8 @@ def _apply(session: Session, incoming: Incoming, *, actor: str, accept_unsigned:
     if installation is not None:
         installation.last_submission_id = submission.id
     label = source_label(incoming)
-    prepared = Prepared(rows, {row.id for row in rows.values()}, period, locals_)
     with audit.batched(session):
-        changed = _write(session, incoming, plan, prepared, submission, actor=actor, source=label)
+        changed = _write(session, incoming, plan, rows, locals_, period, submission, actor=actor, source=label)
         conflicts = _record_conflicts(
             session, plan, rows, department, period, submission, incoming, actor=actor, source=label
         )
@@ -434,30 +445,72 @@ def _listing(codes: Sequence[str], limit: int = 8) -> str:
     return shown + (f" và {len(codes) - limit} chỉ tiêu khác" if len(codes) > limit else "")
 
 
+class _Indicator(NamedTuple):
+    """The catalogue row of an indicator of the file, as the merge reads it."""
+
+    id: int
+    code: str
+    name: str
+    group: str
+    stt: str
+    unit: str
+    parent_id: int | None
+    department_id: int | None
+
+
+class _Stored(NamedTuple):
+    """An indicator's stored figure row for the period, as the merge reads and overwrites it."""
+
+    id: int
+    figure: Figure
+    reported_verdict: str
+
+
 def _indicators(
     session: Session, incoming: Incoming, department: DepartmentRow, period: PeriodRow
-) -> tuple[dict[str, IndicatorRow], dict[int, ValueRow]]:
-    """The file's indicators (each the phòng's and in the year's table, or the file is refused) and their figures."""
+) -> tuple[dict[str, _Indicator], dict[int, _Stored]]:
+    """The file's indicators (each the phòng's and in the year's table, or the file is refused) and their figures.
+
+    Read as plain rows in one query per 500 codes: a hundred files hold ten thousand of each, which as ORM
+    objects cost more than the whole merge.
+    """
     codes = [value.code for value in incoming.values]
     twice = sorted(code for code, count in Counter(codes).items() if count > 1)
     if twice:
         raise Refusal(f"chỉ tiêu xuất hiện hai lần trong tệp: {_listing(twice)}")
-    rows: dict[str, IndicatorRow] = {}
-    stored: dict[int, ValueRow] = {}
+    rows: dict[str, _Indicator] = {}
+    stored: dict[int, _Stored] = {}
     in_table: set[int] = set()
+    indicator = IndicatorRow
     for start in range(0, len(codes), 500):
         query = (
-            select(IndicatorRow, TargetRow.id, ValueRow)
-            .outerjoin(TargetRow, (TargetRow.indicator_id == IndicatorRow.id) & (TargetRow.year == incoming.year))
-            .outerjoin(ValueRow, (ValueRow.indicator_id == IndicatorRow.id) & (ValueRow.period_id == period.id))
-            .where(IndicatorRow.code.in_(codes[start : start + 500]))
+            select(
+                indicator.id,
+                indicator.code,
+                indicator.name,
+                indicator.group,
+                indicator.stt,
+                indicator.unit,
+                indicator.parent_id,
+                indicator.department_id,
+                TargetRow.id,
+                ValueRow.id,
+                ValueRow.text,
+                ValueRow.note,
+                ValueRow.reported_verdict,
+            )
+            .outerjoin(TargetRow, (TargetRow.indicator_id == indicator.id) & (TargetRow.year == incoming.year))
+            .outerjoin(ValueRow, (ValueRow.indicator_id == indicator.id) & (ValueRow.period_id == period.id))
+            .where(indicator.code.in_(codes[start : start + 500]))
         )
-        for row, target_id, value in session.execute(query):
+        for found in session.execute(query):
+            row = _Indicator(*found[:8])
             rows[row.code] = row
+            target_id, value_id, text, note, verdict = found[8:]
             if target_id is not None:
                 in_table.add(row.id)
-            if value is not None:
-                stored[row.id] = value
+            if value_id is not None:
+                stored[row.id] = _Stored(value_id, Figure(text or "", note or ""), verdict or "")
     unknown = [code for code in codes if code not in rows]
     if unknown:
         raise Refusal(f"chỉ tiêu không có trong danh mục: {_listing(unknown)}")
@@ -472,7 +525,7 @@ def _indicators(
     return rows, stored
 
 
-def _checked_figures(incoming: Incoming, rows: dict[str, IndicatorRow]) -> dict[str, Figure]:
+def _checked_figures(incoming: Incoming, rows: dict[str, _Indicator]) -> dict[str, Figure]:
     """Every figure through the checks of an entry by hand, canonical as it would be stored."""
     checked: dict[str, Figure] = {}
     for value in incoming.values:
@@ -489,60 +542,95 @@ def _write(
     session: Session,
     incoming: Incoming,
     plan: MergePlan,
-    prepared: Prepared,
+    rows: dict[str, _Indicator],
+    stored: dict[int, _Stored],
+    period: PeriodRow,
     submission: ImportedSubmission,
     *,
     actor: str,
     source: str,
 ) -> int:
-    """Apply what the phòng changed; returns how many indicators changed, each remembering this file."""
+    """Apply what the phòng changed; returns how many indicators changed, each remembering this file.
+
+    As :func:`db.entry.write_value` stores a merge's figure (every figure here passed its checks in
+    ``_checked_figures``, the rows and the period were checked in ``_apply``), with the same audit records in the
+    same order, but sent in one statement per kind: the unit of work's one UPDATE per row, for a hundred files,
+    was most of the import.
+    """
+    year, kind = incoming.year, incoming.kind.value
+    updates: list[dict[str, object]] = []
+    inserts: list[dict[str, object]] = []
     changed_ids: list[int] = []
     for change in plan.updates:
-        row = prepared.indicators[change.code]
-        changes = write_value(
-            session,
-            change.code,
-            incoming.year,
-            incoming.kind,
-            change.value,
-            note=change.note,
-            actor=actor,
-            source=source,
-            prepared=prepared,
-        )
-        if changes:
-            changed_ids.append(row.id)
-    _send_figures(session, [prepared.values[i] for i in changed_ids])
-    session.flush()
-    if changed_ids:
-        _remember_origin(session, prepared.period.id, changed_ids, submission.id)
-    return len(changed_ids)
-
-
-def _send_figures(session: Session, values: list[ValueRow]) -> None:
-    """Send the changed figures of rows already stored in one executemany.
-
-    ``write_value`` decided, checked and audited each change; the unit of work would
-    then send one UPDATE per row, which for a hundred files is most of the import.
-    New rows (no id yet) are left to the ordinary flush.
-    """
-    stored = [value for value in values if value.id is not None]
-    if not stored:
-        return
+        row = rows[change.code]
+        before = stored.get(row.id)
+        old = before.figure if before is not None else Figure()
+        value, note = old.value, old.note
+        for field, new, was in ((VALUE, change.value, old.value), (NOTE, change.note, old.note)):
+            if new is None or new == was:
+                continue
+            if field == VALUE:
+                value = new
+            else:
+                note = new
+            audit.record(
+                session,
+                actor=actor,
+                action=FIGURE_ACTIONS[field],
+                indicator_code=change.code,
+                year=year,
+                period=kind,
+                field=field,
+                old=was,
+                new=new,
+                source=source,
+            )
+        if (value, note) == (old.value, old.note):
+            continue
+        verdict = before.reported_verdict if before is not None else ""
+        if verdict and value != old.value:
+            # The verdict an imported table printed was for the old figure (as db.entry.write_fields).
+            audit.record(
+                session,
+                actor=actor,
+                action=VERDICT_DROPPED,
+                indicator_code=change.code,
+                year=year,
+                period=kind,
+                field=REPORTED_VERDICT,
+                old=verdict,
+                new="",
+                reason=VERDICT_DROPPED_REASON,
+                source=source,
+            )
+            verdict = ""
+        figure = {
+            "text": value,
+            "note": note,
+            "reported_verdict": verdict,
+            "updated_by": actor,
+            "updated_at": utcnow(),
+            "source": source,
+        }
+        if before is None:
+            inserts.append({"indicator_id": row.id, "period_id": period.id, "reported_pct_last_year": "", **figure})
+        else:
+            updates.append({"row_id": before.id, **{f"new_{column}": figure[column] for column in _FIGURE_COLUMNS}})
+        changed_ids.append(row.id)
     table = ValueRow.__table__
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("row_id"))
-        .values({column: bindparam(f"new_{column}") for column in _FIGURE_COLUMNS})
-    )
-    session.connection().execute(
-        statement,
-        [{"row_id": v.id, **{f"new_{column}": getattr(v, column) for column in _FIGURE_COLUMNS}} for v in stored],
-    )
-    for value in stored:
-        # Sent: out of the session, so its flush does not go over ten thousand rows again. The
-        # batch's Prepared is discarded after this, so nothing writes to these objects any more.
-        session.expunge(value)
+    connection = session.connection()
+    if updates:
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values({column: bindparam(f"new_{column}") for column in _FIGURE_COLUMNS})
+        )
+        connection.execute(statement, updates)
+    if inserts:
+        connection.execute(insert(table), inserts)
+    if changed_ids:
+        _remember_origin(session, period.id, changed_ids, submission.id)
+    return len(changed_ids)
 
 
 def _remember_origin(session: Session, period_id: int, indicator_ids: list[int], submission_id: int) -> None:
@@ -554,7 +642,7 @@ def _remember_origin(session: Session, period_id: int, indicator_ids: list[int],
 def _record_conflicts(
     session: Session,
     plan: MergePlan,
-    rows: dict[str, IndicatorRow],
+    rows: dict[str, _Indicator],
     department: DepartmentRow,
     period: PeriodRow,
     submission: ImportedSubmission,
@@ -615,7 +703,7 @@ def _record_conflicts(
 def _add_conflict(
     session: Session,
     conflict: FieldPlan,
-    indicator: IndicatorRow,
+    indicator: _Indicator,
     department: DepartmentRow,
     period: PeriodRow,
     submission: ImportedSubmission,
