@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bkdesk.catalogue import Indicator, is_assigned
 from bkdesk.exchange.merge import Figure
+from db.bulk import executemany
 from db.errors import StoreError
 from db.exchange_models import ImportedSubmission, Installation, IssuedSetup, MergeBase
 from db.models import DepartmentRow, IndicatorRow, PeriodRow, TargetRow, ValueRow
@@ -268,9 +269,8 @@ def save_bases(
             .where(table.c.id == bindparam("base_id"))
             .values(value=bindparam("new_value"), note=bindparam("new_note"))
         )
-        connection.execute(statement, updates)
-    if inserts:
-        connection.execute(insert(table), inserts)
+        executemany(connection, statement, updates)
+    executemany(connection, insert(table), inserts)
 
 
 def write_file_atomically(path: Path, data: bytes, *, private: bool = False) -> None:

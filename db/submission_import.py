@@ -40,6 +40,7 @@ from bkdesk.exchange.submission import BASE_SETUP, BASE_SUBMISSION
 from bkdesk.exchange.times import local_date
 from bkdesk.text import clean
 from db import audit
+from db.bulk import executemany
 from db.database import Database
 from db.entry import (
     FIGURE_ACTIONS,
@@ -625,9 +626,8 @@ def _write(
             .where(table.c.id == bindparam("row_id"))
             .values({column: bindparam(f"new_{column}") for column in _FIGURE_COLUMNS})
         )
-        connection.execute(statement, updates)
-    if inserts:
-        connection.execute(insert(table), inserts)
+        executemany(connection, statement, updates)
+    executemany(connection, insert(table), inserts)
     if changed_ids:
         _remember_origin(session, period.id, changed_ids, submission.id)
     return len(changed_ids)
@@ -636,7 +636,7 @@ def _write(
 def _remember_origin(session: Session, period_id: int, indicator_ids: list[int], submission_id: int) -> None:
     """Record that this file set these values, in one statement."""
     rows = [{"indicator_id": i, "period_id": period_id, "submission_id": submission_id} for i in indicator_ids]
-    session.connection().execute(insert(ValueProvenance.__table__), rows)
+    executemany(session.connection(), insert(ValueProvenance.__table__), rows)
 
 
 def _record_conflicts(
