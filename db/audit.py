@@ -17,6 +17,7 @@ from db.models import AuditRow, utcnow
 
 BY_HAND = "nhập tay"
 _BATCH = "audit_batch"
+_INSERT = insert(AuditRow.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ def batched(session: Session) -> Iterator[None]:
         yield
     finally:
         session.info.pop(_BATCH, None)
-    executemany(session.connection(), insert(AuditRow.__table__), batch)
+    executemany(session.connection(), _INSERT, batch)
 
 
 def history(db: Database, year: int | None = None, indicator_code: str | None = None) -> list[AuditEntry]:

@@ -261,16 +261,17 @@ def save_bases(
         if i not in existing
     ]
     # Plain executemany statements: thousands of bases per import, and no ORM object needs them.
-    table = MergeBase.__table__
     connection = session.connection()
-    if updates:
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("base_id"))
-            .values(value=bindparam("new_value"), note=bindparam("new_note"))
-        )
-        executemany(connection, statement, updates)
-    executemany(connection, insert(table), inserts)
+    executemany(connection, _UPDATE_BASES, updates)
+    executemany(connection, _INSERT_BASES, inserts)
+
+
+_UPDATE_BASES = (
+    update(MergeBase.__table__)
+    .where(MergeBase.__table__.c.id == bindparam("base_id"))
+    .values(value=bindparam("new_value"), note=bindparam("new_note"))
+)
+_INSERT_BASES = insert(MergeBase.__table__)
 
 
 def write_file_atomically(path: Path, data: bytes, *, private: bool = False) -> None:

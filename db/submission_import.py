@@ -58,7 +58,6 @@ from db.exchange import (
     AgreedFigure,
     bases,
     file_state,
-    installation_of,
     issues_of,
     keep_only_state,
     save_bases,
@@ -75,6 +74,13 @@ from db.tables import ensure_period
 Progress = Callable[[int, int], None]
 log = logging.getLogger("bkdesk.exchange")
 _FIGURE_COLUMNS = ("text", "note", "reported_verdict", "updated_by", "updated_at", "source")
+_UPDATE_FIGURES = (
+    update(ValueRow.__table__)
+    .where(ValueRow.__table__.c.id == bindparam("row_id"))
+    .values({column: bindparam(f"new_{column}") for column in _FIGURE_COLUMNS})
+)
+_INSERT_FIGURES = insert(ValueRow.__table__)
+_INSERT_PROVENANCE = insert(ValueProvenance.__table__)
 
 
 class Refusal(StoreError):
@@ -182,15 +188,11 @@ def _apply(session: Session, incoming: Incoming, *, actor: str, accept_unsigned:
             "bằng tùy chọn --accept-unsigned"
         )
     # Asked again under the write lock: another process may have taken the same file since _known.
-    taken = session.execute(
-        select(ImportedSubmission.imported_at, ImportedSubmission.file_name).where(
-            ImportedSubmission.sha256 == incoming.file.sha256
-        )
-    ).first()
+    taken = session.execute(_TAKEN, {"sha256": incoming.file.sha256}).first()
     if taken is not None:
         return ImportOutcome(incoming.file.name, ImportStatus.UNCHANGED, imported_on(*taken))
     code = clean(incoming.department.code)
-    department = session.scalar(select(DepartmentRow).where(DepartmentRow.code == code))
+    department = session.scalar(_DEPARTMENT, {"code": code})
     if department is None:
         raise Refusal(f"phòng {code} không có trong danh mục của văn phòng tổng hợp")
     issued = _check_signature(session, department, incoming) if incoming.is_signed else None
@@ -293,7 +295,7 @@ def _installation(
         return None
     # The setup keeps the highest sequence any of its installations sent: a re-issue starts above it.
     issued.last_sequence = max(issued.last_sequence, sequence)
-    installation = session.scalar(select(Installation).where(Installation.installation_id == installation_id))
+    installation = session.scalar(_INSTALLATION, {"installation_id": installation_id})
     if installation is None:
         if sequence <= issued.sequence_start:
             raise Refusal(
@@ -404,9 +406,11 @@ def _check_signature(session: Session, department: DepartmentRow, incoming: Inco
         f"chữ ký không hợp lệ: tệp đã bị sửa sau khi ký, hoặc không được ký bằng khóa đã cấp cho phòng "
         f"{department.code}"
     )
-    installation = installation_of(session, department.id, incoming.signed.submission.key_id)
+    # As db.exchange.installation_of: the newest of the phòng's setups with that key id.
+    key_id = incoming.signed.submission.key_id
+    installation = next((issued for issued in issues if issued.key_id == key_id), None)
     if installation is None:
-        if _key_of_another_phong(session, incoming.signed.submission.key_id):
+        if _key_of_another_phong(session, key_id):
             raise tampered
         raise Refusal(
             f"khóa ký của phòng {department.code} mới hơn bản sao lưu này: hãy khôi phục bản sao lưu mới hơn "
@@ -431,7 +435,7 @@ def _key_of_another_phong(session: Session, key_id: str) -> bool:
 
 def _open_period(session: Session, incoming: Incoming) -> PeriodRow:
     year = incoming.year
-    if session.scalar(select(TargetRow.id).where(TargetRow.year == year).limit(1)) is None:
+    if session.scalar(_YEAR_HAS_TABLE, {"year": year}) is None:
         raise Refusal(f"năm {year} chưa có biểu chỉ tiêu ở văn phòng tổng hợp (sai năm?)")
     period = ensure_period(session, year, incoming.kind)
     try:
@@ -467,6 +471,35 @@ class _Stored(NamedTuple):
     reported_verdict: str
 
 
+# Statements built once: made per file (a hundred codes each made an expression), they cost more than their queries.
+_TAKEN = select(ImportedSubmission.imported_at, ImportedSubmission.file_name).where(
+    ImportedSubmission.sha256 == bindparam("sha256")
+)
+_DEPARTMENT = select(DepartmentRow).where(DepartmentRow.code == bindparam("code"))
+_INSTALLATION = select(Installation).where(Installation.installation_id == bindparam("installation_id"))
+_YEAR_HAS_TABLE = select(TargetRow.id).where(TargetRow.year == bindparam("year")).limit(1)
+_FILE_ROWS = (
+    select(
+        IndicatorRow.id,
+        IndicatorRow.code,
+        IndicatorRow.name,
+        IndicatorRow.group,
+        IndicatorRow.stt,
+        IndicatorRow.unit,
+        IndicatorRow.parent_id,
+        IndicatorRow.department_id,
+        TargetRow.id,
+        ValueRow.id,
+        ValueRow.text,
+        ValueRow.note,
+        ValueRow.reported_verdict,
+    )
+    .outerjoin(TargetRow, (TargetRow.indicator_id == IndicatorRow.id) & (TargetRow.year == bindparam("year")))
+    .outerjoin(ValueRow, (ValueRow.indicator_id == IndicatorRow.id) & (ValueRow.period_id == bindparam("period_id")))
+    .where(IndicatorRow.code.in_(bindparam("codes", expanding=True)))
+)
+
+
 def _indicators(
     session: Session, incoming: Incoming, department: DepartmentRow, period: PeriodRow
 ) -> tuple[dict[str, _Indicator], dict[int, _Stored]]:
@@ -482,29 +515,9 @@ def _indicators(
     rows: dict[str, _Indicator] = {}
     stored: dict[int, _Stored] = {}
     in_table: set[int] = set()
-    indicator = IndicatorRow
     for start in range(0, len(codes), 500):
-        query = (
-            select(
-                indicator.id,
-                indicator.code,
-                indicator.name,
-                indicator.group,
-                indicator.stt,
-                indicator.unit,
-                indicator.parent_id,
-                indicator.department_id,
-                TargetRow.id,
-                ValueRow.id,
-                ValueRow.text,
-                ValueRow.note,
-                ValueRow.reported_verdict,
-            )
-            .outerjoin(TargetRow, (TargetRow.indicator_id == indicator.id) & (TargetRow.year == incoming.year))
-            .outerjoin(ValueRow, (ValueRow.indicator_id == indicator.id) & (ValueRow.period_id == period.id))
-            .where(indicator.code.in_(codes[start : start + 500]))
-        )
-        for found in session.execute(query):
+        chunk = {"codes": codes[start : start + 500], "year": incoming.year, "period_id": period.id}
+        for found in session.connection().execute(_FILE_ROWS, chunk):
             row = _Indicator(*found[:8])
             rows[row.code] = row
             target_id, value_id, text, note, verdict = found[8:]
@@ -618,16 +631,9 @@ def _write(
         else:
             updates.append({"row_id": before.id, **{f"new_{column}": figure[column] for column in _FIGURE_COLUMNS}})
         changed_ids.append(row.id)
-    table = ValueRow.__table__
     connection = session.connection()
-    if updates:
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("row_id"))
-            .values({column: bindparam(f"new_{column}") for column in _FIGURE_COLUMNS})
-        )
-        executemany(connection, statement, updates)
-    executemany(connection, insert(table), inserts)
+    executemany(connection, _UPDATE_FIGURES, updates)
+    executemany(connection, _INSERT_FIGURES, inserts)
     if changed_ids:
         _remember_origin(session, period.id, changed_ids, submission.id)
     return len(changed_ids)
@@ -636,7 +642,23 @@ def _write(
 def _remember_origin(session: Session, period_id: int, indicator_ids: list[int], submission_id: int) -> None:
     """Record that this file set these values, in one statement."""
     rows = [{"indicator_id": i, "period_id": period_id, "submission_id": submission_id} for i in indicator_ids]
-    executemany(session.connection(), insert(ValueProvenance.__table__), rows)
+    executemany(session.connection(), _INSERT_PROVENANCE, rows)
+
+
+_OPEN_CONFLICTS = (
+    select(ConflictRow)
+    .join(ImportedSubmission, ImportedSubmission.id == ConflictRow.submission_id)
+    .where(
+        ConflictRow.department_id == bindparam("department_id"),
+        ConflictRow.period_id == bindparam("period_id"),
+        ConflictRow.status == "open",
+    )
+)
+_OPEN_OF_INSTALLATION = _OPEN_CONFLICTS.where(ImportedSubmission.installation_id == bindparam("road"))
+_OPEN_OF_TEMPLATE = _OPEN_CONFLICTS.where(ImportedSubmission.template_id == bindparam("road"))
+_OPEN_OF_FIRST_FORMAT = _OPEN_CONFLICTS.where(
+    ImportedSubmission.installation_id.is_(None) & ImportedSubmission.template_id.is_(None)
+)
 
 
 def _record_conflicts(
@@ -653,25 +675,14 @@ def _record_conflicts(
 ) -> int:
     """New conflicts replace open ones of the same installation (or template) on the same value; values both sides
     now agree on settle theirs. Another installation's open conflicts are its own."""
+    where: dict[str, object] = {"department_id": department.id, "period_id": period.id}
     if incoming.installation_id:
-        same_road = ImportedSubmission.installation_id == incoming.installation_id
+        query, where["road"] = _OPEN_OF_INSTALLATION, incoming.installation_id
     elif incoming.template is not None:
-        same_road = ImportedSubmission.template_id == incoming.template.info.template_id
+        query, where["road"] = _OPEN_OF_TEMPLATE, incoming.template.info.template_id
     else:
-        same_road = ImportedSubmission.installation_id.is_(None) & ImportedSubmission.template_id.is_(None)
-    open_rows = {
-        (c.indicator_id, c.field): c
-        for c in session.scalars(
-            select(ConflictRow)
-            .join(ImportedSubmission, ImportedSubmission.id == ConflictRow.submission_id)
-            .where(
-                ConflictRow.department_id == department.id,
-                ConflictRow.period_id == period.id,
-                ConflictRow.status == "open",
-                same_road,
-            )
-        )
-    }
+        query = _OPEN_OF_FIRST_FORMAT
+    open_rows = {(c.indicator_id, c.field): c for c in session.scalars(query, where)}
     now = utcnow()
     for plan_field in plan.fields:
         existing = open_rows.get((rows[plan_field.code].id, plan_field.field))
