@@ -225,13 +225,19 @@ def bases(
     session: Session, department_id: int, period_id: int, channel: str = SIGNED_CHANNEL
 ) -> dict[int, AgreedFigure]:
     """Merge bases of a phòng's values for a period, by indicator id, on one channel (see ``MergeBase``)."""
-    query = select(MergeBase.indicator_id, MergeBase.id, MergeBase.value, MergeBase.note).where(
-        MergeBase.department_id == department_id, MergeBase.period_id == period_id, MergeBase.channel == channel
-    )
+    where = {"department_id": department_id, "period_id": period_id, "channel": channel}
     return {
         indicator_id: AgreedFigure(base_id, Figure(value, note))
-        for indicator_id, base_id, value, note in session.execute(query)
+        for indicator_id, base_id, value, note in session.connection().execute(_BASES, where)
     }
+
+
+# Built once: an import reads a file's bases for every file.
+_BASES = select(MergeBase.indicator_id, MergeBase.id, MergeBase.value, MergeBase.note).where(
+    MergeBase.department_id == bindparam("department_id"),
+    MergeBase.period_id == bindparam("period_id"),
+    MergeBase.channel == bindparam("channel"),
+)
 
 
 def save_bases(

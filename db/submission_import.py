@@ -13,8 +13,9 @@ accepted is merged (:mod:`bkdesk.exchange.merge`) against the state the file was
 from, which the office holds because it issued or accepted it: the setup or the
 installation's previous file for a file that names its installation, what the template
 was exported with for a template, and the per-phòng base for a file of the first
-format. Sequence numbers, the replay check and conflicts are kept per installation. Values are written
-through :func:`db.entry.write_value`, so checks and audit are those of the app, and
+format. Sequence numbers, the replay check and conflicts are kept per installation. Values pass the
+checks of an entry by hand (:mod:`bkdesk.entry`) and are written with the audit records
+:func:`db.entry.write_value` makes, in one statement per kind for the whole file, and
 each keeps the file it came from; where both sides changed a value differently, a
 conflict is recorded for a person to resolve and the local value stays.
 """
@@ -81,6 +82,13 @@ _UPDATE_FIGURES = (
 )
 _INSERT_FIGURES = insert(ValueRow.__table__)
 _INSERT_PROVENANCE = insert(ValueProvenance.__table__)
+# Statements built once: made per file (a hundred codes each made an expression), they cost more than their queries.
+_TAKEN = select(ImportedSubmission.imported_at, ImportedSubmission.file_name).where(
+    ImportedSubmission.sha256 == bindparam("sha256")
+)
+_DEPARTMENT = select(DepartmentRow).where(DepartmentRow.code == bindparam("code"))
+_INSTALLATION = select(Installation).where(Installation.installation_id == bindparam("installation_id"))
+_YEAR_HAS_TABLE = select(TargetRow.id).where(TargetRow.year == bindparam("year")).limit(1)
 
 
 class Refusal(StoreError):
@@ -207,7 +215,8 @@ def _apply(session: Session, incoming: Incoming, *, actor: str, accept_unsigned:
         # unit that is no group passes it without a query there, so only the others are loaded to be judged.
         if figure.value and ((row.parent_id is None and row.stt == row.group) or not row.unit.strip()):
             refuse_figure_on_heading(session, session.get_one(IndicatorRow, row.id))
-    base = _file_base(session, department, period, issued, incoming, notices)
+    with session.no_autoflush:  # the installation's changes go with the submission's row, in one flush
+        base = _file_base(session, department, period, issued, incoming, notices)
     edits = {value.code: value.edited for value in incoming.values}
     plan = merge_plan(
         MergeItem(
@@ -471,13 +480,7 @@ class _Stored(NamedTuple):
     reported_verdict: str
 
 
-# Statements built once: made per file (a hundred codes each made an expression), they cost more than their queries.
-_TAKEN = select(ImportedSubmission.imported_at, ImportedSubmission.file_name).where(
-    ImportedSubmission.sha256 == bindparam("sha256")
-)
-_DEPARTMENT = select(DepartmentRow).where(DepartmentRow.code == bindparam("code"))
-_INSTALLATION = select(Installation).where(Installation.installation_id == bindparam("installation_id"))
-_YEAR_HAS_TABLE = select(TargetRow.id).where(TargetRow.year == bindparam("year")).limit(1)
+# The file's indicators with their row of the year's table and their figure, by code.
 _FILE_ROWS = (
     select(
         IndicatorRow.id,
