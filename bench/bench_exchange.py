@@ -9,8 +9,8 @@ copy of the database:
 
 - 100 files × 100 values merged (median of the runs), goal < 1.5 s;
 - the same 100 files again, all unchanged, goal < 0.5 s;
-- 1,000 files, goal < 10 s, with the cost per file at 100 and at 1,000 files (linear
-  when the two are close).
+- 1,000 files (median of half as many runs), goal < 10 s, with the cost per file at 100 and at
+  1,000 files and of each file beyond the first 100 (linear when the last is steady).
 
 Each figure is also printed as a ratio to references measured in the same run, so a
 loaded machine shows as such: the bare interpreter start (``python -c pass``),
