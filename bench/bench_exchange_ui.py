@@ -22,9 +22,8 @@ for folder in (ROOT, ROOT / "bench"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from bench_exchange import DEPARTMENTS, MARKED, YEAR, build_catalogue, write_submissions  # noqa: E402
+from bench_exchange import build_fixture  # noqa: E402
 
-from db.issue import issue_department  # noqa: E402
 from db.schema import open_database  # noqa: E402
 from db.submission_import import ImportStatus, import_submissions  # noqa: E402
 from ui.import_job import import_task, scan_task  # noqa: E402
@@ -34,27 +33,12 @@ GOAL_S = 2.0
 OVERHEAD_GOAL = 1.25
 
 
-def fixture(folder: Path, name: str) -> tuple[Path, list[Path]]:
-    db_path = folder / f"{name}.sqlite"
-    db = open_database(db_path)
-    build_catalogue(db)
-    setups = []
-    for d in range(DEPARTMENTS):
-        out = folder / f"{name}-P{d:03d}.setup"
-        issued = issue_department(db, f"P{d:03d}", YEAR, out, actor="bench")
-        setups.append((out, issued.passphrase))
-    db.dispose()
-    target = folder / name
-    target.mkdir()
-    return db_path, write_submissions(target, setups, MARKED)
-
-
 def main() -> None:
     job = Job(_Signals(), threading.Event())
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
-        batch_db, batch_files = fixture(folder, "batch")
-        app_db, app_files = fixture(folder, "app")
+        batch_db, batch_files = build_fixture(folder, name="batch")
+        app_db, app_files = build_fixture(folder, name="app")
 
         db = open_database(batch_db)
         start = time.perf_counter()

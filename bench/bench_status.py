@@ -26,10 +26,9 @@ for folder in (ROOT, ROOT / "bench"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from bench_exchange import DEPARTMENTS, INDICATORS, MARKED, YEAR, build_catalogue, write_submissions  # noqa: E402
+from bench_exchange import DEPARTMENTS, INDICATORS, YEAR, build_fixture  # noqa: E402
 
 from bkdesk.catalogue import PeriodKind  # noqa: E402
-from db.issue import issue_department  # noqa: E402
 from db.schema import open_database  # noqa: E402
 from db.submission_import import import_submissions  # noqa: E402
 
@@ -52,16 +51,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
-        db_path = folder / "tonghop.sqlite"
-        db = open_database(db_path)
         start = time.perf_counter()
-        build_catalogue(db)
-        setups = []
-        for d in range(DEPARTMENTS):
-            out = folder / f"P{d:03d}.setup"
-            issued = issue_department(db, f"P{d:03d}", YEAR, out, actor="bench")
-            setups.append((out, issued.passphrase))
-        files = write_submissions(folder, setups, MARKED)
+        db_path, files = build_fixture(folder)
+        db = open_database(db_path)
         import_submissions(db, files, actor="bench")
         print(
             f"fixture: {DEPARTMENTS} phòng × {INDICATORS} chỉ tiêu, {len(files)} tệp đã nhận, "

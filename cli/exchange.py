@@ -280,13 +280,18 @@ def run_export_submission(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from db.submission_import import ImportStatus, import_submissions
+    from db.import_outcomes import ImportStatus, known_only
 
-    db = open_db(args)
-    _backup(db, BackupReason.IMPORT)
-    outcomes = import_submissions(
-        db, [Path(name) for name in args.files], actor=_actor(), accept_unsigned=args.accept_unsigned
-    )
+    paths = [Path(name) for name in args.files]
+    # A batch already imported is answered from the file alone: nothing to merge, back up or sign-check.
+    file = _database_file(args)
+    outcomes = known_only(file, paths) if file is not None else None
+    if outcomes is None:
+        from db.submission_import import import_submissions
+
+        db = open_db(args)
+        _backup(db, BackupReason.IMPORT)
+        outcomes = import_submissions(db, paths, actor=_actor(), accept_unsigned=args.accept_unsigned)
     for outcome in outcomes:
         say(outcome.message)
     counts = {status: sum(1 for o in outcomes if o.status is status) for status in ImportStatus}
@@ -299,6 +304,17 @@ def run_import(args: argparse.Namespace) -> int:
             f"{counts[ImportStatus.REFUSED]} tệp bị từ chối; số liệu từ các tệp đó không được ghi", EXIT_REFUSED
         )
     return EXIT_OK
+
+
+def _database_file(args: argparse.Namespace) -> Path | None:
+    """The SQLite file the command opens; ``None`` for a database given by URL."""
+    if getattr(args, "db_url", None):
+        return None
+    if getattr(args, "db", None):
+        return Path(args.db).expanduser()
+    from db.database import default_db_path
+
+    return default_db_path()
 
 
 def run_export_template(args: argparse.Namespace) -> int:

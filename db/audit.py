@@ -11,11 +11,13 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from db.bulk import executemany
 from db.database import Database
 from db.models import AuditRow, utcnow
 
 BY_HAND = "nhập tay"
 _BATCH = "audit_batch"
+_INSERT = insert(AuditRow.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +86,7 @@ def batched(session: Session) -> Iterator[None]:
         yield
     finally:
         session.info.pop(_BATCH, None)
-    if batch:
-        session.execute(insert(AuditRow.__table__), batch)
+    executemany(session.connection(), _INSERT, batch)
 
 
 def history(db: Database, year: int | None = None, indicator_code: str | None = None) -> list[AuditEntry]:

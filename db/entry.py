@@ -62,6 +62,10 @@ _ACTIONS = {
     SAME_PERIOD: "sửa so với cùng kỳ",
     REPORTED_VERDICT: "nhập từ biểu",
 }
+FIGURE_ACTIONS = _ACTIONS  # the audit's wording, for a writer that batches a merge's figures (db.submission_import)
+# A figure changed under a verdict an imported table printed: the verdict is dropped, and the audit says so.
+VERDICT_DROPPED = "bỏ đánh giá trong biểu"
+VERDICT_DROPPED_REASON = "giá trị đã thay đổi"
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,14 +309,14 @@ def write_fields(
             audit.record(
                 session,
                 actor=actor,
-                action="bỏ đánh giá trong biểu",
+                action=VERDICT_DROPPED,
                 indicator_code=code,
                 year=year,
                 period=kind.value,
                 field=REPORTED_VERDICT,
                 old=value.reported_verdict,
                 new="",
-                reason="giá trị đã thay đổi",
+                reason=VERDICT_DROPPED_REASON,
                 source=source,
             )
             value.reported_verdict = ""

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bkdesk.catalogue import Indicator, is_assigned
 from bkdesk.exchange.merge import Figure
+from db.bulk import executemany
 from db.errors import StoreError
 from db.exchange_models import ImportedSubmission, Installation, IssuedSetup, MergeBase
 from db.models import DepartmentRow, IndicatorRow, PeriodRow, TargetRow, ValueRow
@@ -259,13 +260,19 @@ def bases(
     session: Session, department_id: int, period_id: int, channel: str = SIGNED_CHANNEL
 ) -> dict[int, AgreedFigure]:
     """Merge bases of a phòng's values for a period, by indicator id, on one channel (see ``MergeBase``)."""
-    query = select(MergeBase.indicator_id, MergeBase.id, MergeBase.value, MergeBase.note).where(
-        MergeBase.department_id == department_id, MergeBase.period_id == period_id, MergeBase.channel == channel
-    )
+    where = {"department_id": department_id, "period_id": period_id, "channel": channel}
     return {
         indicator_id: AgreedFigure(base_id, Figure(value, note))
-        for indicator_id, base_id, value, note in session.execute(query)
+        for indicator_id, base_id, value, note in session.connection().execute(_BASES, where)
     }
+
+
+# Built once: an import reads a file's bases for every file.
+_BASES = select(MergeBase.indicator_id, MergeBase.id, MergeBase.value, MergeBase.note).where(
+    MergeBase.department_id == bindparam("department_id"),
+    MergeBase.period_id == bindparam("period_id"),
+    MergeBase.channel == bindparam("channel"),
+)
 
 
 def save_bases(
@@ -295,17 +302,17 @@ def save_bases(
         if i not in existing
     ]
     # Plain executemany statements: thousands of bases per import, and no ORM object needs them.
-    table = MergeBase.__table__
     connection = session.connection()
-    if updates:
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("base_id"))
-            .values(value=bindparam("new_value"), note=bindparam("new_note"))
-        )
-        connection.execute(statement, updates)
-    if inserts:
-        connection.execute(insert(table), inserts)
+    executemany(connection, _UPDATE_BASES, updates)
+    executemany(connection, _INSERT_BASES, inserts)
+
+
+_UPDATE_BASES = (
+    update(MergeBase.__table__)
+    .where(MergeBase.__table__.c.id == bindparam("base_id"))
+    .values(value=bindparam("new_value"), note=bindparam("new_note"))
+)
+_INSERT_BASES = insert(MergeBase.__table__)
 
 
 def write_file_atomically(path: Path, data: bytes, *, private: bool = False) -> None:

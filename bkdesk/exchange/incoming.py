@@ -12,13 +12,17 @@ import logging
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bkdesk.catalogue import Department, PeriodKind
 from bkdesk.exchange.files import FileRefused, RawFile, decode_utf8
 from bkdesk.exchange.merge import Figure
 from bkdesk.exchange.submission import BaseRef, SignedSubmission, SubmittedValue, read_submission
-from bkdesk.exchange.template import FilledTemplate, read_template
 from bkdesk.exchange.workbook import ZIP_ERRORS, archive_refusal, content_refusal
+
+if TYPE_CHECKING:
+    # The template reader is imported when a file is a workbook: a batch of signed files never needs it.
+    from bkdesk.exchange.template import FilledTemplate
 
 log = logging.getLogger("bkdesk.exchange")
 
@@ -78,6 +82,8 @@ def _parse(file: RawFile) -> Incoming:
         refusal = _archive_refusal(file)
         if refusal is not None:
             raise FileRefused(refusal)
+        from bkdesk.exchange.template import read_template
+
         template = read_template(file.data)
         info = template.info
         return Incoming(
