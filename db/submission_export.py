@@ -61,6 +61,13 @@ def next_sequence(db: Database) -> int:
         return (identity.last_sequence if identity is not None else 0) + 1
 
 
+def installation_of_this_pc(db: Database) -> str:
+    """The installation this database sends as ("" before a setup file of this release was installed)."""
+    with db.read() as session:
+        identity = session.scalar(select(DepartmentIdentity).order_by(DepartmentIdentity.id.desc()))
+        return identity.installation_id if identity is not None else ""
+
+
 def export_submission(db: Database, year: int, kind: PeriodKind, out: Path, *, actor: str) -> ExportResult:
     """Sign and write every value of the phòng (empty ones too, so a cleared value travels)."""
     with db.begin() as session:

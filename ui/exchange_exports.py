@@ -137,7 +137,7 @@ def export_template(host: ExchangeActions) -> None:
 
 def submit(host: ExchangeActions) -> None:
     from db.errors import StoreError
-    from db.submission_export import ExportResult, export_submission, next_sequence
+    from db.submission_export import ExportResult, export_submission, installation_of_this_pc, next_sequence
     from ui.exchange_files import SUBMISSION_FILTER, ask_save, submission_name
 
     context = host.context
@@ -146,10 +146,12 @@ def submit(host: ExchangeActions) -> None:
     host.window.commit_open_editor()
     try:
         sequence = next_sequence(context.db)
+        installation = installation_of_this_pc(context.db)
     except StoreError as exc:
         host.warn("Gửi số liệu", exc.message)
         return
-    suggested = Path(host.folder()) / submission_name(context.role, context.year, context.period, sequence)
+    name = submission_name(context.role, context.year, context.period, sequence, installation)
+    suggested = Path(host.folder()) / name
     path = ask_save(host.window, "Gửi số liệu — lưu tệp nộp số liệu", suggested, SUBMISSION_FILTER)
     if path is None:
         return

@@ -1,7 +1,9 @@
 """The files of the exchange as the app proposes them: names, folders, and the file choosers.
 
 Names say what a file is when it sits among others on a USB stick or in a mail:
-``KT-2020-uoc-so3.json`` is Phòng Kinh tế's third submission of the 2020 estimate.
+``KT-2020-uoc-so3-d1c08215.json`` is Phòng Kinh tế's third submission of the 2020 estimate
+from installation ``d1c08215…``: two PCs of one phòng number their files alike, and their
+files must not overwrite each other in the synthesis office's folder.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ def _safe(code: str) -> str:
     return _UNSAFE.sub("_", code).strip("_") or "phong"
 
 
-def submission_name(code: str, year: int, kind: PeriodKind, sequence: int) -> str:
-    return f"{_safe(code)}-{year}-{kind.value}-so{sequence}.json"
+def submission_name(code: str, year: int, kind: PeriodKind, sequence: int, installation: str = "") -> str:
+    mark = f"-{_safe(installation[:8])}" if installation else ""
+    return f"{_safe(code)}-{year}-{kind.value}-so{sequence}{mark}.json"
 
 
 def setup_name(code: str, year: int) -> str:

@@ -10,10 +10,12 @@ import pytest
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from bkdesk.catalogue import PeriodKind
 from db.database import Database, default_db_path
 from db.demo import install_demo
+from db.exchange_models import DepartmentIdentity
 from db.issue import issue_department
 from db.roles import database_role
 from db.schema import open_database
@@ -97,16 +99,19 @@ def test_send_writes_a_signed_file_the_synthesis_office_takes_in(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save)
     window.exchange.submit_action.trigger()
     wait_free(qtbot, window)
-    assert suggested == ["KT-2020-uoc-so1.json"]
-    sent = usb / "KT-2020-uoc-so1.json"
+    with kt.db.read() as session:
+        mark = session.scalar(select(DepartmentIdentity.installation_id))[:8]  # type: ignore[index]
+    # Numbered, and named after this PC's installation: two PCs of one phòng never send two files of one name.
+    assert suggested == [f"KT-2020-uoc-so1-{mark}.json"]
+    sent = usb / suggested[0]
     assert sent.is_file()
     told = dialogs.messages()[-1]
     assert str(sent) in told and "số thứ tự 1" in told and "văn phòng tổng hợp" in told and "USB" in told
-    assert "KT-2020-uoc-so1.json" in window.statusBar().currentMessage()
+    assert suggested[0] in window.statusBar().currentMessage()
 
     window.exchange.submit_action.trigger()  # the next one carries the next number
     wait_free(qtbot, window)
-    assert suggested[-1] == "KT-2020-uoc-so2.json"
+    assert suggested[-1] == f"KT-2020-uoc-so2-{mark}.json"
 
     (outcome,) = import_submissions(demo_db, [sent], actor=OFFICE)
     assert (outcome.status, outcome.values_changed) == (ImportStatus.ACCEPTED, 1)
