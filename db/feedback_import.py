@@ -226,9 +226,9 @@ def _check_order(session: Session, feedback: Feedback, identity: DepartmentIdent
         raise _refused(
             path,
             f"văn phòng tổng hợp lập tệp này khi chưa nhận tệp nộp số thứ tự {max(unreceived)} của máy này "
-            "(nhận đến số thứ tự "
-            f"{received}); nhận tệp phản hồi này sẽ đưa lại những số tệp đó đã sửa. Hãy đề nghị văn phòng nhập "
-            "tệp nộp đó (hoặc gửi một tệp nộp mới) rồi lập lại tệp phản hồi",
+            + (f"(mới nhận đến số thứ tự {received})" if received else "(chưa nhận tệp nào của máy này)")
+            + "; nhận tệp phản hồi này sẽ đưa lại những số tệp đó đã sửa. Hãy đề nghị văn phòng nhập tệp nộp đó "
+            "(hoặc gửi một tệp nộp mới) rồi lập lại tệp phản hồi",
         )
 
 

@@ -269,7 +269,7 @@ def test_a_return_file_made_before_the_office_took_the_phongs_last_file_is_refus
 ) -> None:
     kt.enter("A.11", "1.400")
     kt.submit(tmp_path / "out")  # not yet imported at the office
-    with pytest.raises(StoreError, match=r"chưa nhận tệp nộp số thứ tự 1 của máy này \(nhận đến số thứ tự 0\)"):
+    with pytest.raises(StoreError, match=r"chưa nhận tệp nộp số thứ tự 1 của máy này \(chưa nhận tệp nào"):
         import_feedback(kt.db, send_back(demo_db, tmp_path / "back"), actor=kt.officer)
     assert shown(kt.db, "A.11") == "1.400"
 
