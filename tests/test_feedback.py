@@ -28,7 +28,7 @@ from db.entry import set_override, set_target, set_value
 from db.errors import StoreError
 from db.exchange_models import DepartmentIdentity
 from db.feedback_export import export_feedback
-from db.feedback_import import FeedbackStatus, import_feedback, list_choices
+from db.feedback_import import FeedbackChoiceView, FeedbackStatus, import_feedback, list_choices
 from db.feedback_import import Keep as Side
 from db.feedback_import import choose as choose_side
 from db.schema import open_database
@@ -54,6 +54,16 @@ def send_back(office: Database, folder: Path, code: str = "KT", name: str = "") 
     path = folder / (name or f"{code}-phanhoi.json")
     export_feedback(office, code, YEAR, path, actor=OFFICE)
     return path
+
+
+def both_moved(office: Database, kt: Phong, tmp_path: Path) -> FeedbackChoiceView:
+    """KT sent A.11 1.400; the office then set 1.405 and KT 1.410 before the return file: the one choice."""
+    kt.enter("A.11", "1.400")
+    take_in(office, kt.submit(tmp_path / "out"))
+    set_value(office, "A.11", YEAR, "1.405", actor=OFFICE)
+    kt.enter("A.11", "1.410")
+    (choice,) = import_feedback(kt.db, send_back(office, tmp_path / "back"), actor=kt.officer).choices
+    return choice
 
 
 @pytest.fixture
@@ -166,11 +176,7 @@ def test_an_edit_not_sent_yet_stays_without_a_question_where_the_city_did_not_mo
 def test_keeping_the_phongs_figure_sends_it_as_a_change_the_office_takes(
     demo_db: Database, kt: Phong, tmp_path: Path
 ) -> None:
-    kt.enter("A.11", "1.400")
-    take_in(demo_db, kt.submit(tmp_path / "out"))
-    set_value(demo_db, "A.11", YEAR, "1.405", actor=OFFICE)
-    kt.enter("A.11", "1.410")
-    (choice,) = import_feedback(kt.db, send_back(demo_db, tmp_path / "back"), actor=kt.officer).choices
+    choice = both_moved(demo_db, kt, tmp_path)
 
     choose_side(kt.db, choice.id, Side.OWN, actor=kt.officer)
 
@@ -181,11 +187,7 @@ def test_keeping_the_phongs_figure_sends_it_as_a_change_the_office_takes(
 
 
 def test_taking_the_citys_figure_shows_it_and_sends_nothing_new(demo_db: Database, kt: Phong, tmp_path: Path) -> None:
-    kt.enter("A.11", "1.400")
-    take_in(demo_db, kt.submit(tmp_path / "out"))
-    set_value(demo_db, "A.11", YEAR, "1.405", actor=OFFICE)
-    kt.enter("A.11", "1.410")
-    (choice,) = import_feedback(kt.db, send_back(demo_db, tmp_path / "back"), actor=kt.officer).choices
+    choice = both_moved(demo_db, kt, tmp_path)
 
     choose_side(kt.db, choice.id, Side.CITY, actor=kt.officer)
 

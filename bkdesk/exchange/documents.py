@@ -107,6 +107,27 @@ def seal_document(expected_format: str, payload: dict[str, Any], seal: str, seal
     return canonical_bytes({"format": expected_format, "version": 1, "payload": payload, seal: seal_value})
 
 
+def sign_document(expected_format: str, context: bytes, payload: dict[str, Any], private_key: str) -> bytes:
+    """A document sealed with the Ed25519 signature of ``context`` followed by the payload's canonical bytes."""
+    from bkdesk.exchange import signing
+
+    signature = signing.sign(private_key, context + canonical_bytes(payload))
+    return seal_document(expected_format, payload, "signature", signing.b64encode(signature))
+
+
+def parse_signed_document(data: bytes, expected_format: str, what: str) -> tuple[Document, bytes]:
+    """A signed document and its signature's bytes, not yet checked against a key; or :class:`FileRefused`."""
+    from bkdesk.exchange import signing
+
+    document = parse_document(data, expected_format, what, "signature")
+    if not isinstance(document.seal, str):
+        raise FileRefused("chữ ký không hợp lệ (không phải chuỗi base64)")
+    try:
+        return document, signing.b64decode(document.seal, signing.SIGNATURE_BYTES)
+    except signing.KeyFormatError as exc:
+        raise FileRefused(f"chữ ký không hợp lệ ({exc})") from exc
+
+
 def iso(moment: datetime | None, timespec: str = "seconds") -> str | None:
     if moment is None:
         return None

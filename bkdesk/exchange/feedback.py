@@ -31,7 +31,7 @@ from datetime import datetime
 
 from bkdesk.catalogue import Department, PeriodKind
 from bkdesk.exchange import signing
-from bkdesk.exchange.documents import Fields, canonical_bytes, iso, parse_document, seal_document
+from bkdesk.exchange.documents import Fields, iso, parse_signed_document, sign_document
 from bkdesk.exchange.files import FileRefused
 from bkdesk.exchange.merge import Figure
 
@@ -150,20 +150,12 @@ def payload_of(feedback: Feedback) -> dict[str, object]:
 
 
 def write_feedback(feedback: Feedback, private_key: str) -> bytes:
-    payload = payload_of(feedback)
-    signature = signing.sign(private_key, SIGNING_CONTEXT + canonical_bytes(payload))
-    return seal_document(FORMAT, payload, "signature", signing.b64encode(signature))
+    return sign_document(FORMAT, SIGNING_CONTEXT, payload_of(feedback), private_key)
 
 
 def read_feedback(data: bytes) -> SignedFeedback:
     """Parse a return file strictly; :class:`FileRefused` says what is wrong."""
-    document = parse_document(data, FORMAT, WHAT, "signature")
-    if not isinstance(document.seal, str):
-        raise FileRefused("chữ ký không hợp lệ (không phải chuỗi base64)")
-    try:
-        signature = signing.b64decode(document.seal, signing.SIGNATURE_BYTES)
-    except signing.KeyFormatError as exc:
-        raise FileRefused(f"chữ ký không hợp lệ ({exc})") from exc
+    document, signature = parse_signed_document(data, FORMAT, WHAT)
     feedback = _feedback(Fields(document.payload, "payload"))
     return SignedFeedback(feedback, SIGNING_CONTEXT + document.payload_bytes, signature)
 
