@@ -24,6 +24,7 @@ from db.schema import open_database
 from db.tables import departments, evaluate, load_rows, lock_state
 from tests.fixtures.damaged import damage_database
 from tests.fixtures.exchange import Dialogs
+from tests.ui.selection import select_row
 from ui.backup_dialog import REASON, SIZE, WHEN, BackupDialog
 from ui.context import AppContext
 from ui.entry_model import ESTIMATE
@@ -132,7 +133,7 @@ def test_the_dialog_lists_backs_up_and_restores(qtbot: QtBot, demo_db: Database)
         return int(QMessageBox.StandardButton.No)
 
     dialogs.on(QMessageBox, answer)
-    dialog.table.selectRow(2)
+    select_row(dialog.table, 2)
     qtbot.mouseClick(dialog.restore_button, LEFT)
     assert restores == [] and len(asked) == 1
     assert "từ bản sao lưu lúc 05/12/2026 21:05 (trước khi nhận số liệu các phòng)?" in asked[0]
@@ -204,7 +205,7 @@ def test_restore_from_the_menu_shows_the_restored_figures(qtbot: QtBot, db_path:
         def restore_first(dialog: QDialog) -> int:
             assert isinstance(dialog, BackupDialog)
             qtbot.waitUntil(lambda: dialog.model.rowCount() == 1 and not dialog.runner.busy, timeout=10000)
-            dialog.table.selectRow(0)
+            select_row(dialog.table, 0)
             with qtbot.waitSignal(dialog.restored, timeout=10000):
                 qtbot.mouseClick(dialog.restore_button, LEFT)
             return int(QDialog.DialogCode.Accepted)

@@ -19,6 +19,7 @@ from db.submission_import import import_submissions
 from db.tables import departments
 from tests.fixtures.exchange import OFFICE, YEAR, Dialogs, Phong, issue_phong
 from tests.ui.pictures import cell_region, ink, pixels_of, screenshot
+from tests.ui.selection import select_row
 from ui.conflicts_dialog import (
     BASE,
     CLOSED_COLOUR,
@@ -108,7 +109,7 @@ def test_the_dialog_shows_closed_conflicts_read_only_with_their_decision(
         # A closed conflict cannot be decided again, reason or not.
         dialog.reason.setText("Theo số liệu tháng 12")
         table.clearSelection()
-        table.selectRow(1)
+        select_row(table, 1)
         seen["closed buttons"] = (dialog.keep_local.isEnabled(), dialog.keep_incoming.isEnabled())
         seen["closed note"] = dialog.outcome.text()
         seen["detail"] = dialog.detail.text()
@@ -122,7 +123,7 @@ def test_the_dialog_shows_closed_conflicts_read_only_with_their_decision(
         seen["ink"] = ink(picture, cell_region(table, dialog.model.index(2, INDICATOR), dialog), darker_than=160)
 
         # The open one is decided as today, and joins the history.
-        table.selectRow(2)
+        select_row(table, 2)
         seen["open buttons"] = dialog.keep_local.isEnabled()
         dialog.keep_local.click()
         seen["after"] = cells(dialog, 2, STATUS, DECISION, WHO, REASON)

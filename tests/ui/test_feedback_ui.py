@@ -18,6 +18,7 @@ from db.submission_import import import_submissions
 from db.tables import departments, load_rows
 from tests.fixtures.exchange import OFFICE, YEAR, Dialogs, Phong, issue_phong
 from tests.ui.pictures import screenshot
+from tests.ui.selection import select_row
 from ui.context import AppContext
 from ui.department_file_dialog import DepartmentFileDialog
 from ui.feedback_dialog import CITY, OWN, FeedbackChoicesDialog
@@ -127,10 +128,10 @@ def test_figures_edited_since_the_last_file_are_chosen_in_a_dialog(
         model = dialog.model
         seen.append([(model.record(r).code, model.index(r, CITY).data(), model.index(r, OWN).data()) for r in range(2)])
         screenshot(dialog, "feedback-choices.png")
-        dialog.table.selectRow([r.code for r in model.records].index("A.11"))
+        select_row(dialog.table, [r.code for r in model.records].index("A.11"))
         dialog.keep_own.click()
         assert dialog.model.rowCount() == 1
-        dialog.table.selectRow(0)
+        select_row(dialog.table, 0)
         dialog.take_city.click()
         assert dialog.model.rowCount() == 0 and "Không còn số liệu nào chờ chọn" in dialog.intro.text()
         return int(QDialog.DialogCode.Rejected)
