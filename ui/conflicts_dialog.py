@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -25,14 +24,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from bkdesk.exchange.times import local_text
 from bkdesk.text import clean
-from ui.record_model import RecordTableModel
+from ui.record_model import RecordTableModel, record_table
 
 if TYPE_CHECKING:
     from db.conflicts import ConflictView, Keep, Resolution
@@ -170,17 +168,7 @@ class ConflictsDialog(QDialog):
             "Xem cả các xung đột đã đóng (chỉ để xem): số lúc nhận tệp, quyết định, người quyết định, lúc nào, lý do"
         )
         self.model = ConflictsModel(parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(INDICATOR, QHeaderView.ResizeMode.Stretch)
+        self.table = record_table(self.model, INDICATOR, many=True)
         # The selected conflict's story in full, whatever the columns' widths (with the closed conflicts).
         self.detail = QLabel()
         self.detail.setObjectName("conflictDetail")

@@ -12,11 +12,8 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +22,7 @@ from bkdesk.evaluation import EvaluatedRow, Evaluation
 from bkdesk.numbers import format_number, format_percent
 from bkdesk.summary import group_name
 from bkdesk.verdicts import Verdict
-from ui.record_model import RecordTableModel
+from ui.record_model import RecordTableModel, record_table
 from ui.styles import VERDICT_COLOURS
 from ui.verdict_chart import VerdictChart
 
@@ -134,19 +131,9 @@ class DashboardWidget(QWidget):
         chart_title.setFont(section_font)
 
         self.model = NotAchievedModel(parent=self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
+        self.table = record_table(self.model, NotAchievedModel.NAME, parent=self)
         self.table.setAccessibleName("Danh sách chỉ tiêu chưa đạt")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(NotAchievedModel.NAME, QHeaderView.ResizeMode.Stretch)
         self.table.clicked.connect(self._activate)
         # Enter goes through a shortcut rather than `activated`, which some styles also
         # emit on a single click and would then report the row twice.

@@ -13,19 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.record_model import RecordTableModel
+from ui.record_model import RecordTableModel, record_table
 
 if TYPE_CHECKING:
     from db.feedback_import import Choice, FeedbackChoiceView, Keep
@@ -96,17 +93,7 @@ class FeedbackChoicesDialog(QDialog):
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.model = FeedbackChoicesModel(parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(INDICATOR, QHeaderView.ResizeMode.Stretch)
+        self.table = record_table(self.model, INDICATOR, many=True)
 
         self.take_city = QPushButton("Lấy số của văn phòng")
         self.take_city.setToolTip("Ghi số trong tệp phản hồi thay cho số của phòng trên máy này")

@@ -24,13 +24,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -41,7 +38,7 @@ from bkdesk.exchange.times import local_text
 from bkdesk.numbers import format_percent
 from bkdesk.reports.settings import format_date
 from db.status import doubled_texts, installation_text, installations_cell
-from ui.record_model import RecordTableModel
+from ui.record_model import RecordTableModel, record_table
 
 if TYPE_CHECKING:
     from bkdesk.catalogue import PeriodKind
@@ -215,17 +212,8 @@ class StatusPage(QWidget):
         caption.setBuddy(self.deadline_edit)
 
         self.model = StatusModel(parent=self)
-        self.table = QTableView()
+        self.table = record_table(self.model, NAME)
         self.table.setObjectName("statusTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._activated)
         self.late_label = QLabel()
         self.late_label.setObjectName("lateLabel")
