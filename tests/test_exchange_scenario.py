@@ -15,14 +15,12 @@ import pytest
 
 from db.conflicts import Keep, list_conflicts, resolve_conflict
 from db.database import Database
-from db.department_setup import install_setup
 from db.entry import set_value
 from db.feedback_export import export_feedback
 from db.feedback_import import import_feedback
-from db.schema import open_database
 from db.submission_import import ImportStatus, import_submissions
 from db.tables import load_rows
-from tests.fixtures.exchange import OFFICE, YEAR, Phong, filled_template, issue_phong
+from tests.fixtures.exchange import OFFICE, YEAR, Phong, filled_template, install_again, issue_phong
 
 
 def figures(db: Database) -> dict[str, str]:
@@ -37,13 +35,9 @@ def own_figures(db: Database, code: str) -> dict[str, str]:
 @pytest.fixture
 def pcs(demo_db: Database, tmp_path: Path) -> Iterator[dict[str, Phong]]:
     kt = issue_phong(demo_db, "KT", tmp_path / "kt-a")
-    folder = tmp_path / "kt-b"
-    folder.mkdir()
-    second = open_database(folder / "KT.sqlite")
-    install_setup(second, kt.setup, actor="cán bộ KT máy 2", passphrase=kt.passphrase)
     made = {
         "KT-A": kt,
-        "KT-B": Phong("KT", second, kt.setup, kt.passphrase),
+        "KT-B": install_again(kt, tmp_path / "kt-b"),
         "YT": issue_phong(demo_db, "YT", tmp_path / "yt"),
     }
     yield made

@@ -23,7 +23,6 @@ from db import key_store
 from db.conflicts import Keep, list_conflicts, resolve_conflict
 from db.database import Database
 from db.demo import install_demo
-from db.department_setup import install_setup
 from db.entry import set_override, set_target, set_value
 from db.errors import StoreError
 from db.exchange_models import DepartmentIdentity
@@ -35,7 +34,7 @@ from db.schema import open_database
 from db.submission_import import ImportStatus, import_submissions
 from db.tables import load_rows
 from tests.fixtures.commands import dump
-from tests.fixtures.exchange import OFFICE, YEAR, Phong, issue_phong
+from tests.fixtures.exchange import OFFICE, YEAR, Phong, install_again, issue_phong
 
 
 def shown(db: Database, code: str, kind: PeriodKind = PeriodKind.ESTIMATE) -> str:
@@ -75,12 +74,9 @@ def kt(demo_db: Database, tmp_path: Path) -> Iterator[Phong]:
 
 @pytest.fixture
 def second_pc(kt: Phong, tmp_path: Path) -> Iterator[Phong]:
-    folder = tmp_path / "pc-b"
-    folder.mkdir()
-    db = open_database(folder / "KT.sqlite")
-    install_setup(db, kt.setup, actor="cán bộ KT máy 2", passphrase=kt.passphrase)
-    yield Phong("KT", db, kt.setup, kt.passphrase)
-    db.dispose()
+    made = install_again(kt, tmp_path / "pc-b")
+    yield made
+    made.db.dispose()
 
 
 def test_the_setup_file_carries_the_offices_public_key_and_the_phong_keeps_it(kt: Phong) -> None:

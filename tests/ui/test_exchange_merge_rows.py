@@ -20,16 +20,14 @@ from sqlalchemy import select
 from bkdesk.catalogue import PeriodKind
 from db.conflicts import Keep, list_conflicts, resolve_conflict
 from db.database import Database
-from db.department_setup import install_setup
 from db.entry import set_value
 from db.exchange import installations_of
 from db.exchange_models import DepartmentIdentity
 from db.models import DepartmentRow
-from db.schema import open_database
 from db.tables import load_rows
 from db.template_export import export_template
 from tests.fixtures.commands import run_main
-from tests.fixtures.exchange import CODE_COLUMN, OFFICE, VALUE_COLUMN, YEAR, Dialogs, Phong, issue_phong
+from tests.fixtures.exchange import CODE_COLUMN, OFFICE, VALUE_COLUMN, YEAR, Dialogs, Phong, install_again, issue_phong
 from ui.import_result_dialog import ImportResultDialog
 from ui.main_window import MainWindow
 
@@ -61,12 +59,9 @@ def kt(demo_db: Database, tmp_path: Path) -> Iterator[Phong]:
 @pytest.fixture
 def second_pc(kt: Phong, tmp_path: Path) -> Iterator[Phong]:
     """The same setup file installed on another PC of phòng KT."""
-    folder = tmp_path / "pc-b"
-    folder.mkdir()
-    db = open_database(folder / "KT.sqlite")
-    install_setup(db, kt.setup, actor="cán bộ KT máy 2", passphrase=kt.passphrase)
-    yield Phong("KT", db, kt.setup, kt.passphrase)
-    db.dispose()
+    made = install_again(kt, tmp_path / "pc-b")
+    yield made
+    made.db.dispose()
 
 
 def _by_cli(office: Database) -> Take:
