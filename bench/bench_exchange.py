@@ -59,10 +59,11 @@ from bkdesk.exchange.merge import Figure  # noqa: E402
 from bkdesk.exchange.submission import BaseRef, Submission, SubmittedValue, write_submission  # noqa: E402
 from db.database import Database  # noqa: E402
 from db.department_setup import unlock_setup  # noqa: E402
-from db.exchange import bases, save_bases, setup_state  # noqa: E402
 from db.exchange_models import IssuedSetup, MergeBase  # noqa: E402
 from db.issue import issue_department  # noqa: E402
+from db.merge_states import bases, save_bases, setup_state  # noqa: E402
 from db.models import DepartmentRow, IndicatorRow, PeriodRow, TargetRow, ValueRow, utcnow  # noqa: E402
+from db.plain import plain_of  # noqa: E402
 from db.schema import open_database  # noqa: E402
 from db.tables import ensure_period  # noqa: E402
 
@@ -161,8 +162,9 @@ def _record_issue(db: Database, d: int) -> Phong:
             )
             held = {i: Figure(text, note) for i, text, note in session.execute(stored)}
             agreed = {i: held.get(i, Figure()) for i in own}
-            save_bases(session, bases(session, department.id, period.id), department.id, period.id, agreed)
-            save_bases(session, {}, department.id, period.id, agreed, setup_state(setup_id))
+            plain = plain_of(session)
+            save_bases(plain, bases(plain, department.id, period.id), department.id, period.id, agreed)
+            save_bases(plain, {}, department.id, period.id, agreed, setup_state(setup_id))
         session.add(
             IssuedSetup(
                 setup_id=setup_id,

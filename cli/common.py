@@ -45,10 +45,11 @@ def add_period_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def open_db(args: argparse.Namespace) -> Database:
+def open_db(args: argparse.Namespace, *, plain: bool = False) -> Database:
+    """The database the command names (``plain``: it is used through :mod:`db.plain` alone)."""
     from db.schema import open_database
 
-    return open_database(getattr(args, "db", None), getattr(args, "db_url", None))
+    return open_database(getattr(args, "db", None), getattr(args, "db_url", None), plain=plain)
 
 
 def say(text: str = "", stream: TextIO | None = None) -> None:

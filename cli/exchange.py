@@ -289,7 +289,7 @@ def run_import(args: argparse.Namespace) -> int:
     if outcomes is None:
         from db.submission_import import import_submissions
 
-        db = open_db(args)
+        db = open_db(args, plain=True)
         _backup(db, BackupReason.IMPORT)
         outcomes = import_submissions(db, paths, actor=_actor(), accept_unsigned=args.accept_unsigned)
     for outcome in outcomes:

@@ -11,11 +11,12 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from db.audit_log import BY_HAND as BY_HAND
+from db.audit_log import audit_entry
 from db.bulk import executemany
 from db.database import Database
-from db.models import AuditRow, utcnow
+from db.models import AuditRow
 
-BY_HAND = "nhập tay"
 _BATCH = "audit_batch"
 _INSERT = insert(AuditRow.__table__)
 
@@ -49,19 +50,18 @@ def record(
     reason: str = "",
     source: str = BY_HAND,
 ) -> None:
-    entry: dict[str, Any] = {
-        "at": utcnow(),
-        "actor": actor,
-        "action": action,
-        "indicator_code": indicator_code,
-        "year": year,
-        "period": period,
-        "field": field,
-        "old": old,
-        "new": new,
-        "reason": reason,
-        "source": source,
-    }
+    entry = audit_entry(
+        actor=actor,
+        action=action,
+        indicator_code=indicator_code,
+        year=year,
+        period=period,
+        field=field,
+        old=old,
+        new=new,
+        reason=reason,
+        source=source,
+    )
     batch: list[dict[str, Any]] | None = session.info.get(_BATCH)
     if batch is not None:
         batch.append(entry)

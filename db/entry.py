@@ -26,46 +26,33 @@ from typing import NamedTuple, ParamSpec
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bkdesk.catalogue import Indicator, PeriodKind
-from bkdesk.entry import EntryError, Field, check_note, check_reason, check_value, heading_refusal
+from bkdesk.catalogue import PeriodKind
+from bkdesk.entry import EntryError, check_note, check_reason, check_value
 from bkdesk.text import clean
 from bkdesk.verdicts import Verdict
 from db import audit
 from db.database import Database
 from db.errors import InvalidInput, StaleField, StaleValue, StoreError
+from db.figure_rules import FIELD_LABELS as FIELD_LABELS
+from db.figure_rules import FIGURE_ACTIONS as FIGURE_ACTIONS
+from db.figure_rules import NOTE as NOTE
+from db.figure_rules import REPORTED_VERDICT as REPORTED_VERDICT
+from db.figure_rules import SAME_PERIOD as SAME_PERIOD
+from db.figure_rules import TARGET as TARGET
+from db.figure_rules import VALUE as VALUE
+from db.figure_rules import VERDICT as VERDICT
+from db.figure_rules import VERDICT_DROPPED as VERDICT_DROPPED
+from db.figure_rules import VERDICT_DROPPED_REASON as VERDICT_DROPPED_REASON
+from db.figure_rules import refuse_heading
+from db.figure_rules import refuse_locked as refuse_locked
 from db.models import AuditRow, IndicatorRow, OverrideRow, PeriodRow, TargetRow, ValueRow, utcnow
 from db.roles import refuse_other_department, role_in
 from db.tables import ensure_period, find_indicator
 
 _P = ParamSpec("_P")
 
-VALUE = "value"
-NOTE = "note"
-TARGET = "target"
-SAME_PERIOD = "reported_pct_last_year"
-REPORTED_VERDICT = "reported_verdict"
-VERDICT = "verdict"
-
-FIELD_LABELS = {
-    VALUE: "số liệu",
-    NOTE: "ghi chú",
-    TARGET: "nhiệm vụ",
-    SAME_PERIOD: "so với cùng kỳ",
-    REPORTED_VERDICT: "đánh giá trong biểu",
-    VERDICT: "điều chỉnh đánh giá",
-}
 # The columns of an indicator's figure row (``ValueRow``) that each field is stored in.
 _COLUMNS = {VALUE: "text", NOTE: "note", SAME_PERIOD: "reported_pct_last_year", REPORTED_VERDICT: "reported_verdict"}
-_ACTIONS = {
-    VALUE: "sửa giá trị",
-    NOTE: "sửa ghi chú",
-    SAME_PERIOD: "sửa so với cùng kỳ",
-    REPORTED_VERDICT: "nhập từ biểu",
-}
-FIGURE_ACTIONS = _ACTIONS  # the audit's wording, for a writer that batches a merge's figures (db.submission_import)
-# A figure changed under a verdict an imported table printed: the verdict is dropped, and the audit says so.
-VERDICT_DROPPED = "bỏ đánh giá trong biểu"
-VERDICT_DROPPED_REASON = "giá trị đã thay đổi"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +83,6 @@ class CellWrite(NamedTuple):
     expected: str | None = None
 
 
-def refuse_locked(period: PeriodRow) -> None:
-    if period.locked:
-        label = PeriodKind(period.kind).label.lower()
-        reason = f" ({period.lock_reason})" if period.lock_reason else ""
-        raise StoreError(f"Số liệu {label} năm {period.year} đã được chốt{reason}; cần mở khóa trước khi sửa")
-
-
 def _in_table(session: Session, indicator: IndicatorRow, year: int) -> TargetRow:
     # FOR UPDATE: on a server database the row stays as read until the commit (SQLite's
     # write transaction already holds the whole file).
@@ -115,20 +95,13 @@ def _in_table(session: Session, indicator: IndicatorRow, year: int) -> TargetRow
 
 
 def refuse_figure_on_heading(session: Session, indicator: IndicatorRow) -> None:
-    """Figures go on rows that take them: never on a group A–E or a heading of the catalogue.
+    """Figures go on rows that take them (:func:`db.figure_rules.refuse_heading`)."""
 
-    A heading has no unit and no target in any year; the unit is looked at first, so a
-    row with one costs no query.
-    """
-    group = indicator.parent_id is None and indicator.stt == indicator.group
-    if not group:
-        if indicator.unit.strip():
-            return
+    def has_target() -> bool:
         query = select(TargetRow.id).where(TargetRow.indicator_id == indicator.id, TargetRow.text != "").limit(1)
-        if session.scalar(query) is not None:
-            return
-    row = Indicator(indicator.code, indicator.group, indicator.stt, indicator.name, parent=None if group else "")
-    raise InvalidInput(heading_refusal(row, Field.VALUE, f"{indicator.code} {indicator.name}"))
+        return session.scalar(query) is not None
+
+    refuse_heading(indicator, has_target)
 
 
 def _checked(func: Callable[_P, str], *args: _P.args, **kwargs: _P.kwargs) -> str:
@@ -290,7 +263,7 @@ def write_fields(
         audit.record(
             session,
             actor=actor,
-            action=action or _ACTIONS[field],
+            action=action or FIGURE_ACTIONS[field],
             indicator_code=write.code,
             year=year,
             period=kind.value,

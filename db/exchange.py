@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bkdesk.catalogue import Indicator, is_assigned
 from bkdesk.exchange.merge import Figure
-from db.bulk import executemany
 from db.errors import StoreError
-from db.exchange_models import ImportedSubmission, Installation, IssuedSetup, MergeBase
+from db.exchange_models import ImportedSubmission, Installation, IssuedSetup
 from db.models import DepartmentRow, IndicatorRow, PeriodRow, TargetRow, ValueRow
 from db.tables import indicator_query, targeted_ids, to_indicator
 
@@ -127,38 +126,6 @@ def installation_of(session: Session, department_id: int, key_id: str) -> Issued
     return session.scalars(query.order_by(IssuedSetup.id.desc()).limit(1)).first()
 
 
-SIGNED_CHANNEL = ""
-
-
-def setup_state(setup_id: str) -> str:
-    """The merge state of the figures an issued setup held (see ``MergeBase``)."""
-    return f"setup:{setup_id}"
-
-
-def file_state(installation_id: str, sequence: int) -> str:
-    """The merge state of the figures an accepted file of an installation held."""
-    return f"file:{installation_id}:{sequence}"
-
-
-def feedback_state(feedback_id: str) -> str:
-    """The merge state of the figures a return file carried."""
-    return f"feedback:{feedback_id}"
-
-
-def keep_only_state(session: Session, department_id: int, period_id: int, channel: str, prefix: str) -> None:
-    """Forget the states under ``prefix`` but ``channel``: an installation's files arrive in order, so only its
-    newest file of a period can be the base of the next."""
-    table = MergeBase.__table__
-    session.connection().execute(
-        delete(table).where(
-            table.c.department_id == department_id,
-            table.c.period_id == period_id,
-            table.c.channel.startswith(prefix, autoescape=True),
-            table.c.channel != channel,
-        )
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class InstallationView:
     """One installation of a phòng's setup file as the synthesis office knows it, from the files it sent.
@@ -246,73 +213,6 @@ def installations_by_department(
                 view(row.installation_id, row.setup_id, row.first_file_at, row.last_sequence, name or "", received)
             )
     return found
-
-
-@dataclass(frozen=True, slots=True)
-class AgreedFigure:
-    """A merge base as read: its row id (to update it in bulk) and the figure."""
-
-    base_id: int
-    figure: Figure
-
-
-def bases(
-    session: Session, department_id: int, period_id: int, channel: str = SIGNED_CHANNEL
-) -> dict[int, AgreedFigure]:
-    """Merge bases of a phòng's values for a period, by indicator id, on one channel (see ``MergeBase``)."""
-    where = {"department_id": department_id, "period_id": period_id, "channel": channel}
-    return {
-        indicator_id: AgreedFigure(base_id, Figure(value, note))
-        for indicator_id, base_id, value, note in session.connection().execute(_BASES, where)
-    }
-
-
-# Built once: an import reads a file's bases for every file.
-_BASES = select(MergeBase.indicator_id, MergeBase.id, MergeBase.value, MergeBase.note).where(
-    MergeBase.department_id == bindparam("department_id"),
-    MergeBase.period_id == bindparam("period_id"),
-    MergeBase.channel == bindparam("channel"),
-)
-
-
-def save_bases(
-    session: Session,
-    existing: dict[int, AgreedFigure],
-    department_id: int,
-    period_id: int,
-    agreed: dict[int, Figure],
-    channel: str = SIGNED_CHANNEL,
-) -> None:
-    """Make ``agreed`` (by indicator id) the new merge bases, in two statements whatever their number."""
-    updates = [
-        {"base_id": existing[i].base_id, "new_value": f.value, "new_note": f.note}
-        for i, f in agreed.items()
-        if i in existing
-    ]
-    inserts = [
-        {
-            "department_id": department_id,
-            "indicator_id": i,
-            "period_id": period_id,
-            "channel": channel,
-            "value": f.value,
-            "note": f.note,
-        }
-        for i, f in agreed.items()
-        if i not in existing
-    ]
-    # Plain executemany statements: thousands of bases per import, and no ORM object needs them.
-    connection = session.connection()
-    executemany(connection, _UPDATE_BASES, updates)
-    executemany(connection, _INSERT_BASES, inserts)
-
-
-_UPDATE_BASES = (
-    update(MergeBase.__table__)
-    .where(MergeBase.__table__.c.id == bindparam("base_id"))
-    .values(value=bindparam("new_value"), note=bindparam("new_note"))
-)
-_INSERT_BASES = insert(MergeBase.__table__)
 
 
 def write_file_atomically(path: Path, data: bytes, *, private: bool = False) -> None:

@@ -21,18 +21,12 @@ from bkdesk.exchange.feedback import CityFigure, Feedback, FeedbackRow, Resoluti
 from db import audit
 from db.database import Database
 from db.errors import StoreError
-from db.exchange import (
-    department_table,
-    feedback_state,
-    figure_of,
-    figures,
-    issues_of,
-    save_bases,
-    write_file_atomically,
-)
+from db.exchange import department_table, figure_of, figures, issues_of, write_file_atomically
 from db.exchange_models import ConflictRow, Installation, IssuedFeedback
+from db.merge_states import feedback_state, save_bases
 from db.models import IndicatorRow, OverrideRow, PeriodRow, utcnow
 from db.office_key import office_key, office_private_key
+from db.plain import plain_of
 from db.roles import require_synthesis
 from db.tables import ensure_period
 
@@ -128,7 +122,7 @@ def export_feedback(db: Database, code: str, year: int, out: Path, *, actor: str
         state = feedback_state(feedback.feedback_id)
         for kind, period in periods.items():
             agreed = {row.indicator_id: figure_of(held[kind].get(row.indicator_id)) for row in mine}
-            save_bases(session, {}, department.id, period.id, agreed, state)
+            save_bases(plain_of(session), {}, department.id, period.id, agreed, state)
         session.add(
             IssuedFeedback(
                 feedback_id=feedback.feedback_id,

@@ -27,19 +27,18 @@ from db.database import Database
 from db.errors import InvalidInput
 from db.exchange import (
     YearRow,
-    bases,
     department_table,
     figure_of,
     figures,
     issues_of,
     last_sequence,
-    save_bases,
-    setup_state,
     write_file_atomically,
 )
 from db.exchange_models import IssuedSetup
+from db.merge_states import bases, save_bases, setup_state
 from db.models import DepartmentRow, ValueRow, utcnow
 from db.office_key import OfficePublicKey, ensure_office_key
+from db.plain import plain_of
 from db.roles import require_synthesis
 from db.tables import ensure_period
 
@@ -148,8 +147,9 @@ def _setup(
         values = stored[kind] = figures(session, period, own_ids)
         # The figures handed over become what the next file from this phòng is compared with.
         agreed = {indicator_id: figure_of(values.get(indicator_id)) for indicator_id in own_ids}
-        save_bases(session, bases(session, department.id, period.id), department.id, period.id, agreed)
-        save_bases(session, {}, department.id, period.id, agreed, setup_state(key.setup_id))
+        plain = plain_of(session)
+        save_bases(plain, bases(plain, department.id, period.id), department.id, period.id, agreed)
+        save_bases(plain, {}, department.id, period.id, agreed, setup_state(key.setup_id))
     owners = {row.indicator.department for row in included if row.indicator.department}
     departments = tuple(
         Department(d.code, d.name)

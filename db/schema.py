@@ -63,8 +63,12 @@ def _register_all_tables() -> None:
     from db import exchange_models  # noqa: F401
 
 
-def upgrade(db: Database) -> None:
-    """Create a new schema, or bring an older one to this release's in one transaction."""
+def upgrade(db: Database, *, plain: bool = False) -> None:
+    """Create a new schema, or bring an older one to this release's in one transaction.
+
+    ``plain``: the caller reads and writes a file of this release's schema through :mod:`db.plain`, whose
+    connection applies the engine's pragmas itself; the engine (and SQLAlchemy) is then not loaded for it.
+    """
     version = _file_version(db) if db.path is not None else schema_version(db)
     if version is not None and version > SCHEMA_VERSION:
         raise StoreError(newer_schema_message(db.label, version))
@@ -75,7 +79,7 @@ def upgrade(db: Database) -> None:
             db.refuse_writes()
         return
     if version == SCHEMA_VERSION:
-        if db.path is not None:
+        if db.path is not None and not plain:
             schema_version(db)  # read once through the engine: its pragmas (WAL first of all) reach the file now
         return
     if version is None:
@@ -179,11 +183,11 @@ def _broken_references(connection: Connection) -> set[tuple[str, int, str]]:
     return {(table, rowid, parent) for table, rowid, parent, _ in found}
 
 
-def open_database(path: str | Path | None = None, url: str | None = None) -> Database:
-    """Open a database ready for use: connected, schema created or upgraded."""
+def open_database(path: str | Path | None = None, url: str | None = None, *, plain: bool = False) -> Database:
+    """Open a database ready for use: connected, schema created or upgraded (``plain``: see :func:`upgrade`)."""
     db = connect(path, url)
     try:
-        upgrade(db)
+        upgrade(db, plain=plain)
     except StoreError:
         db.dispose()
         raise
