@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 FIELDS = ("value", "note")
 
@@ -92,11 +93,13 @@ class Update:
     note: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class MergePlan:
+    """Every field's outcome; what to write and the conflicts, each worked out once (a plan is read many times)."""
+
     fields: tuple[FieldPlan, ...]
 
-    @property
+    @cached_property
     def updates(self) -> tuple[Update, ...]:
         taken: dict[str, dict[str, str]] = {}
         for plan in self.fields:
@@ -104,7 +107,7 @@ class MergePlan:
                 taken.setdefault(plan.code, {})[plan.field] = plan.incoming
         return tuple(Update(code, f.get("value"), f.get("note")) for code, f in taken.items())
 
-    @property
+    @cached_property
     def conflicts(self) -> tuple[FieldPlan, ...]:
         return tuple(plan for plan in self.fields if plan.outcome is Outcome.CONFLICT)
 
