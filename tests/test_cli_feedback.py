@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -105,7 +106,14 @@ def test_import_feedback_as_a_separate_program_and_refusals_leave_the_database_a
     before = dump(Path(kt))
     older = run_main("import-feedback", tmp_path / "cu.json", "--db", kt)
     assert older.returncode != 0
-    assert "Tệp phản hồi cu.json: tệp lập lúc" in older.stderr and "cũ hơn tệp phản hồi đã nhận" in older.stderr
+    moment = r"(\d\d/\d\d/\d{4} \d\d:\d\d(?::\d\d)?)"
+    said = re.search(
+        rf"Tệp phản hồi cu\.json: tệp lập lúc {moment}, cũ hơn tệp phản hồi đã nhận \(lập lúc {moment}\)", older.stderr
+    )
+    assert said, older.stderr
+    made, taken = said.groups()
+    # Two files made a second apart must not read as made at the same moment.
+    assert made[:16] != taken[:16] or len(made) == len(taken) == 19, (made, taken)
     assert "Traceback" not in older.stderr
     submission = run_main("import-feedback", tmp_path / "KT-1.json", "--db", kt)
     assert submission.returncode != 0
