@@ -20,7 +20,7 @@ transaction: a refusal leaves the database as it was.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
@@ -204,18 +204,32 @@ def _check_origin(signed: SignedFeedback, identity: DepartmentIdentity, departme
         )
 
 
+def _compared(earlier: datetime, later: datetime) -> tuple[str, str]:
+    """Two moments said as a person compares them: to the second when their minutes read the same."""
+
+    def seconds(moment: datetime) -> str:
+        # The database keeps UTC without its zone, as local_text reads it.
+        return f"{(moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone():%S}"
+
+    first, second = local_text(earlier), local_text(later)
+    if first == second:
+        first, second = f"{first}:{seconds(earlier)}", f"{second}:{seconds(later)}"
+    return first, second
+
+
 def _check_order(session: Session, feedback: Feedback, identity: DepartmentIdentity, path: Path) -> None:
     if identity.feedback_issued_at is not None and feedback.issued_at <= identity.feedback_issued_at:
+        made, taken = _compared(feedback.issued_at, identity.feedback_issued_at)
         raise _refused(
             path,
-            f"tệp lập lúc {local_text(feedback.issued_at)}, cũ hơn tệp phản hồi đã nhận (lập lúc "
-            f"{local_text(identity.feedback_issued_at)}); hãy dùng tệp phản hồi mới nhất",
+            f"tệp lập lúc {made}, cũ hơn tệp phản hồi đã nhận (lập lúc {taken}); hãy dùng tệp phản hồi mới nhất",
         )
     if feedback.issued_at <= identity.issued_at:
+        made, issued = _compared(feedback.issued_at, identity.issued_at)
         raise _refused(
             path,
-            f"tệp lập lúc {local_text(feedback.issued_at)}, trước tệp thiết lập đang dùng (cấp lúc "
-            f"{local_text(identity.issued_at)}): số liệu trong tệp cũ hơn; hãy đề nghị văn phòng tổng hợp lập "
+            f"tệp lập lúc {made}, trước tệp thiết lập đang dùng (cấp lúc "
+            f"{issued}): số liệu trong tệp cũ hơn; hãy đề nghị văn phòng tổng hợp lập "
             "tệp phản hồi mới",
         )
     received = feedback.received.get(identity.installation_id, 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -105,7 +106,14 @@ def test_import_feedback_as_a_separate_program_and_refusals_leave_the_database_a
     before = dump(Path(kt))
     older = run_main("import-feedback", tmp_path / "cu.json", "--db", kt)
     assert older.returncode != 0
-    assert "Tệp phản hồi cu.json: tệp lập lúc" in older.stderr and "cũ hơn tệp phản hồi đã nhận" in older.stderr
+    moment = r"(\d\d/\d\d/\d{4} \d\d:\d\d(?::\d\d)?)"
+    said = re.search(
+        rf"Tệp phản hồi cu\.json: tệp lập lúc {moment}, cũ hơn tệp phản hồi đã nhận \(lập lúc {moment}\)", older.stderr
+    )
+    assert said, older.stderr
+    made, taken = said.groups()
+    # Two files made a second apart must not read as made at the same moment.
+    assert made[:16] != taken[:16] or len(made) == len(taken) == 19, (made, taken)
     assert "Traceback" not in older.stderr
     submission = run_main("import-feedback", tmp_path / "KT-1.json", "--db", kt)
     assert submission.returncode != 0
@@ -130,3 +138,70 @@ def test_the_office_is_told_why_no_return_file_is_made(
     )
     assert code != 0 and "Chỉ văn phòng tổng hợp mới gửi tệp phản hồi cho phòng" in err
     assert not Path(out).exists()
+
+
+def test_return_files_not_from_this_phongs_office_are_refused_by_the_command_and_change_nothing(
+    offices: dict[str, str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import dataclasses
+    import uuid
+
+    from bkdesk.exchange.feedback import read_feedback, write_feedback
+    from db.department_setup import unlock_setup
+    from tests.fixtures.keys import PASSPHRASE
+
+    office, kt, folder = offices["office"], offices["kt"], Path(offices["folder"])
+    secret = str(passphrase_file(tmp_path / "giay-2"))
+    elsewhere = str(tmp_path / "thanh-pho-khac.sqlite")
+    out = {name: str(tmp_path / name) for name in ("YT-phanhoi.json", "KT-phanhoi.json", "KT-thanh-pho-khac.json")}
+    for step in (
+        ("issue-department", "--department", "YT", "--year", YEAR, "--out", str(tmp_path / "yt.setup"), "--db", office),
+        ("export-feedback", "--department", "YT", "--year", YEAR, "--out", out["YT-phanhoi.json"], "--db", office),
+        ("export-feedback", "--department", "KT", "--year", YEAR, "--out", out["KT-phanhoi.json"], "--db", office),
+        # Another city's synthesis office, with its own key, sending its KT a return file.
+        ("demo", "--db", elsewhere),
+        (
+            "issue-department",
+            "--department",
+            "KT",
+            "--year",
+            YEAR,
+            "--out",
+            str(tmp_path / "khac.setup"),
+            "--passphrase-file",
+            secret,
+            "--db",
+            elsewhere,
+        ),
+        (
+            "export-feedback",
+            "--department",
+            "KT",
+            "--year",
+            YEAR,
+            "--out",
+            out["KT-thanh-pho-khac.json"],
+            "--db",
+            elsewhere,
+        ),
+    ):
+        assert cli(capsys, *step)[0] == 0, step
+    # The phòng's own key (in the setup file it was handed) signing a return file made to look like the office's.
+    unlocked = unlock_setup(folder / "kt.setup", PASSPHRASE)
+    genuine = read_feedback((tmp_path / "KT-phanhoi.json").read_bytes()).feedback
+    forged = dataclasses.replace(genuine, key_id=unlocked.setup.key_id, feedback_id=str(uuid.uuid4()))
+    (tmp_path / "KT-phanhoi-gia.json").write_bytes(write_feedback(forged, unlocked.private_key))
+
+    before = dump(Path(kt))
+    expected = {
+        "YT-phanhoi.json": "tệp dành cho phòng YT (Phòng Y tế); máy này là của phòng KT (Phòng Kinh tế)",
+        "KT-thanh-pho-khac.json": "của văn phòng tổng hợp đã cấp tệp thiết lập cho máy này (tệp của đơn vị khác",
+        "KT-phanhoi-gia.json": "tệp được ký bằng khóa của phòng, không phải khóa của văn phòng tổng hợp: tệp giả",
+    }
+    for name, reason in expected.items():
+        refused = run_main("import-feedback", tmp_path / name, "--db", kt)
+        assert refused.returncode == 1, refused.stdout
+        assert refused.stdout == "" and "Traceback" not in refused.stderr
+        assert refused.stderr.startswith(f"Lỗi: Tệp phản hồi {name}: ") and reason in refused.stderr, refused.stderr
+        assert refused.stderr.rstrip().endswith("Chưa nhận gì.")
+    assert dump(Path(kt)) == before

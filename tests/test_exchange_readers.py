@@ -38,6 +38,7 @@ from tests.fixtures.foreign_files import (
     SHEET_END,
     SHEET_START,
     counted_rows,
+    dense_rows,
     ods_file,
     pdf_file,
     repeated_rows,
@@ -496,6 +497,38 @@ def test_a_template_inflating_to_300_megabytes_is_refused_before_anything_is_dec
     assert sheet  # the real sheet was replaced, not added to
 
 
+def test_a_33_megabyte_workbook_of_300_megabytes_of_xml_is_refused_by_both_commands_unread(
+    world: dict[str, Path], office: Path, tmp_path: Path
+) -> None:
+    workbook = file_of(world, "kt.xlsx", tmp_path, "kt-33MB.xlsx")
+    replace_parts(workbook, {SHEET_PART: streamed_sheet(dense_rows(300))})
+    with zipfile.ZipFile(workbook) as archive:
+        assert archive.getinfo(SHEET_PART).file_size > 300 * 1024 * 1024
+    assert 32 * 1024 * 1024 < workbook.stat().st_size < 35 * 1024 * 1024
+    good = file_of(world, "yt-1.json", tmp_path)
+    before = dump(office)
+
+    taken = run_main("import-submissions", workbook, "--accept-unsigned", "--db", office)
+    assert taken.returncode == 1 and "Traceback" not in taken.stdout + taken.stderr
+    (line,) = lines_of(taken.stdout, workbook)
+    assert re.fullmatch(r"kt-33MB\.xlsx: bị từ chối — tệp quá lớn \(3[2-4],\d MB; tối đa 20,0 MB\)", line), line
+    assert dump(office) == before
+    # In a batch the good file is still taken.
+    batch = run_main("import-submissions", workbook, good, "--accept-unsigned", "--db", office)
+    assert lines_of(batch.stdout, good) == [
+        "yt-1.json: đã nhận (phòng YT, số thứ tự 1) — 1 giá trị thay đổi, 0 xung đột"
+    ]
+
+    table = tmp_path / "bk.sqlite"
+    refused = run_main("import-table", workbook, "--year", YEAR, "--db", table)
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == (
+        "Lỗi: Tệp kt-33MB.xlsx quá lớn khi giải nén (xl/worksheets/sheet1.xml: 300 MB): một biểu chỉ tiêu không "
+        "thể lớn như vậy, tệp có thể bị hỏng hoặc độc hại; không nhập"
+    )
+    assert not table.exists()
+
+
 def test_a_sequence_number_beyond_a_32_bit_column_is_refused(
     world: dict[str, Path], office: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -511,7 +544,7 @@ def test_a_sequence_number_beyond_a_32_bit_column_is_refused(
     before = dump(office)
     assert cli("import-submissions", *files, "--db", office) == 1
     assert lines_of(capsys.readouterr().out, *files) == [
-        f"{file.name}: bị từ chối — trường payload.sequence = {sequence} nằm ngoài khoảng cho phép"
-        for file, sequence in zip(files, (2**53, 2**31), strict=True)
+        f"{file.name}: bị từ chối — số thứ tự của tệp ({shown}) nằm ngoài khoảng cho phép (từ 1 đến 2.147.483.647)"
+        for file, shown in zip(files, ("9.007.199.254.740.992", "2.147.483.648"), strict=True)
     ]
     assert dump(office) == before

@@ -164,9 +164,14 @@ class Fields:
             return None
         return self.text(key)
 
-    def integer(self, key: str, minimum: int = 0, maximum: int = 2**53) -> int:
+    def integer(self, key: str, minimum: int = 0, maximum: int = 2**53, *, name: str = "") -> int:
+        """A whole number in ``[minimum, maximum]``; ``name`` says in words what it is when it is out of range."""
         value: int = self._get(key, (int,), "số nguyên")
         if not minimum <= value <= maximum:
+            if name:
+                # A person reads the number and the range, grouped the Vietnamese way, not a JSON path.
+                low, high, found = (f"{n:,}".replace(",", ".") for n in (minimum, maximum, value))
+                raise FileRefused(f"{name} ({found}) nằm ngoài khoảng cho phép (từ {low} đến {high})")
             raise FileRefused(f"trường {self.where}.{key} = {value} nằm ngoài khoảng cho phép")
         return value
 

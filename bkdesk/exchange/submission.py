@@ -162,7 +162,7 @@ def _submission(fields: Fields) -> Submission:
         department=Department(department.text("code"), department.text("name")),
         year=period.integer("year", 1900, 9999),
         kind=kind,
-        sequence=fields.integer("sequence", 1, 2**31 - 1),  # the office keeps it in a 32-bit column
+        sequence=fields.integer("sequence", 1, 2**31 - 1, name="số thứ tự của tệp"),  # a 32-bit column at the office
         created_at=fields.moment("created_at"),
         app_version=fields.text("app_version"),
         setup_id=fields.text("setup_id"),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from bkdesk.catalogue import PeriodKind
@@ -101,3 +102,64 @@ def test_broken_files_in_a_dropped_batch_are_refused_one_by_one_and_the_rest_is_
     assert result.summary.text() == "Đã xử lý 6 tệp: 2 đã nhận, 4 bị từ chối."
     stored = {row.indicator.code: row.estimate for row in load_rows(demo_db, 2020)}
     assert (stored["A.2"], stored["C.2.1"]) == ("3.100", "13,5")
+
+
+def test_a_percent_a_renamed_pdf_and_files_too_big_or_misnumbered_each_end_in_their_line_in_the_window(
+    qtbot: QtBot, window: tuple[MainWindow, Dialogs], phong: dict[str, Phong], demo_db: Database, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from bkdesk.exchange.submission import read_submission, write_submission
+    from db.department_setup import unlock_setup
+    from tests.fixtures.foreign_files import dense_rows, pdf_file, streamed_sheet
+
+    main, dialogs = window
+    dialogs.on(QMessageBox, lambda box: int(QMessageBox.StandardButton.Yes))  # yes, take the templates in
+    folder = tmp_path / "nhan"
+    folder.mkdir()
+    percent = folder / "kt-phan-tram.xlsx"
+    export_template(demo_db, "KT", YEAR, PeriodKind.ESTIMATE, percent)
+    workbook = load_workbook(percent)
+    sheet = workbook["Nhập số liệu"]
+    cell = sheet.cell(next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 7).value == "B.8"), 5)
+    cell.value, cell.number_format = 0.662, "0.0%"  # "66,2%" typed in a spreadsheet program
+    workbook.save(percent)
+    tall = folder / "kt-1048576.xlsx"
+    export_template(demo_db, "KT", YEAR, PeriodKind.ESTIMATE, tall)
+    workbook = load_workbook(tall)
+    workbook["Nhập số liệu"].cell(1_048_576, 5).value = "1"
+    workbook.save(tall)
+    big = folder / "kt-33MB.xlsx"
+    export_template(demo_db, "KT", YEAR, PeriodKind.ESTIMATE, big)
+    replace_parts(big, {SHEET_PART: streamed_sheet(dense_rows(300))})
+    yt = phong["YT"]
+    yt.enter("C.2.1", "13,5")
+    good = yt.submit(folder)
+    # The same file signed with YT's key under a number no bkdesk writes.
+    misnumbered = folder / "yt-so-2-mu-53.json"
+    far = replace(read_submission(good.read_bytes()).submission, sequence=2**53)
+    misnumbered.write_bytes(write_submission(far, unlock_setup(yt.setup, yt.passphrase).private_key))
+    files = [percent, pdf_file(folder / "kt-ban-in.xlsx"), tall, big, misnumbered, good]
+
+    main.exchange.import_files(files)
+    qtbot.waitUntil(lambda: bool(dialogs.of(ImportResultDialog)) and not main.exchange.runner.busy, timeout=60000)
+
+    result = dialogs.of(ImportResultDialog)[-1]
+    assert isinstance(result, ImportResultDialog)
+    lines = result.line_texts()
+    assert lines[0] == "kt-phan-tram.xlsx: đã nhận (phòng KT, biểu mẫu Excel chưa ký) — 1 giá trị thay đổi, 0 xung đột"
+    assert lines[1].startswith(
+        "kt-ban-in.xlsx: bị từ chối — Tệp kt-ban-in.xlsx là tệp PDF (bản in của biểu), không phải bảng tính"
+    )
+    assert lines[2] == (
+        "kt-1048576.xlsx: bị từ chối — trang «Nhập số liệu» dài đến dòng 1.048.576, quá giới hạn 20.000 dòng của "
+        "một biểu; hãy xóa các dòng thừa ở cuối trang, lưu lại rồi gửi lại"
+    )
+    assert lines[3].startswith("kt-33MB.xlsx: bị từ chối — tệp quá lớn (3") and lines[3].endswith("; tối đa 20,0 MB)")
+    assert lines[4] == (
+        "yt-so-2-mu-53.json: bị từ chối — số thứ tự của tệp (9.007.199.254.740.992) nằm ngoài khoảng cho phép "
+        "(từ 1 đến 2.147.483.647)"
+    )
+    assert lines[5] == "YT-2020-uoc-so1.json: đã nhận (phòng YT, số thứ tự 1) — 1 giá trị thay đổi, 0 xung đột"
+    stored = {row.indicator.code: row.estimate for row in load_rows(demo_db, 2020)}
+    assert (stored["B.8"], stored["C.2.1"]) == ("66,2", "13,5")

@@ -146,3 +146,33 @@ def test_figures_edited_since_the_last_file_are_chosen_in_a_dialog(
     assert (shown_in_grid(window, "A.11"), shown_in_grid(window, "A.2")) == ("1.410", "3.120")
     assert not window.exchange.choices_action.isEnabled()
     assert window.exchange.choices_action.text() == "Chọn số sau phản hồi…"
+
+
+def test_a_return_file_for_another_phong_is_refused_in_a_message_and_the_window_keeps_its_figures(
+    qtbot: QtBot, demo_db: Database, kt: Phong, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from db.feedback_export import export_feedback
+    from tests.fixtures.commands import dump
+
+    issue_phong(demo_db, "TCKH", tmp_path / "tckh").db.dispose()
+    set_value(demo_db, "A.12", YEAR, "60", actor=OFFICE)
+    wrong = tmp_path / "usb" / "TCKH-phanhoi.json"
+    wrong.parent.mkdir()
+    export_feedback(demo_db, "TCKH", YEAR, wrong, actor=OFFICE)
+    assert kt.db.path is not None
+    before = dump(kt.db.path)
+
+    dialogs = Dialogs()
+    context = AppContext(kt.db, "KT", YEAR, PeriodKind.ESTIMATE, user="can_bo", department_name="Phòng Kinh tế")
+    window = open_window(qtbot, context, dialogs)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (str(wrong), ""))
+    window.exchange.receive_feedback_action.trigger()
+    qtbot.waitUntil(lambda: not window.exchange.runner.busy and bool(dialogs.of(QMessageBox)), timeout=30000)
+
+    (box,) = dialogs.of(QMessageBox)
+    assert isinstance(box, QMessageBox) and box.icon() == QMessageBox.Icon.Warning
+    (message,) = dialogs.messages()
+    assert "Tệp phản hồi TCKH-phanhoi.json: tệp dành cho phòng TCKH (Phòng Tài chính - Kế hoạch)" in message
+    assert "máy này là của phòng KT (Phòng Kinh tế). Chưa nhận gì." in message
+    assert shown_in_grid(window, "A.12") == "54,47"
+    assert dump(kt.db.path) == before
