@@ -40,7 +40,7 @@ from bkdesk.entry import EntryError, check_note, check_value
 from bkdesk.exchange.files import FileRefused, RawFile, read_limited
 from bkdesk.exchange.incoming import Incoming, parse_incoming
 from bkdesk.exchange.merge import FieldPlan, Figure, MergeItem, MergePlan, Outcome, merge_plan
-from bkdesk.exchange.submission import BASE_FEEDBACK, BASE_SETUP, BASE_SUBMISSION
+from bkdesk.exchange.submission import BASE_FEEDBACK, BASE_SETUP, BASE_SUBMISSION, SubmittedValue
 from bkdesk.exchange.times import local_date
 from bkdesk.text import clean
 from db.audit_log import AuditBatch
@@ -283,7 +283,7 @@ def _apply(plain: Plain, incoming: Incoming, *, actor: str, accept_unsigned: boo
             # Refused even where the merge would not take it: the file is wrong.
             refuse_heading(rows[indicator_code], partial(_has_target, plain, rows[indicator_code].id))
     base = _file_base(plain, department, period, issued, incoming, notices)
-    edits = {value.code: value.edited for value in incoming.values}
+    edits = {value.code: base.edited(value) for value in incoming.values}
     plan = merge_plan(
         MergeItem(
             indicator_code,
@@ -450,6 +450,18 @@ class _Base:
     written: dict[str, Figure]
     known: bool = True
     stored: dict[int, AgreedFigure] | None = None
+    # For a state never received: when the PC made the newest file the office has from it (``figures`` are that
+    # file's). A value the PC last changed before then was in that file, which the office merged already.
+    since: datetime | None = None
+
+    def edited(self, value: SubmittedValue) -> frozenset[str] | None:
+        """The fields of ``value`` counted as edited since the base (``None``: the file's marks, or cannot tell)."""
+        if self.known:
+            return value.edited
+        if self.since is None or value.updated_at is None:
+            return None
+        # Changed in the second the file was made, or after: perhaps not in it (conservative: a person looks).
+        return frozenset() if value.updated_at < self.since else None
 
 
 def _held(plain: Plain, department: _Department, period: _Period, channel: str) -> _Base:
@@ -487,9 +499,9 @@ def _file_base(
             return _held(plain, department, period, feedback_state(ref.ref))
         notices.append(
             "Tệp được lập sau một tệp phản hồi mà cơ sở dữ liệu này không có (khôi phục từ bản sao lưu cũ hơn?): "
-            "mọi giá trị khác số của văn phòng được ghi thành xung đột."
+            f"{_UNKNOWN_BASE}"
         )
-        return _Base({}, {}, False)
+        return _last_received(plain, department, period, incoming.installation_id)
     if ref is not None and ref.kind == BASE_SUBMISSION and ref.ref.isdigit():
         received = plain.first(
             "SELECT id FROM exchange_submissions WHERE installation_id = :installation_id "
@@ -500,14 +512,33 @@ def _file_base(
             return _held(plain, department, period, file_state(incoming.installation_id, int(ref.ref)))
         notices.append(
             f"Tệp được lập sau tệp số thứ tự {ref.ref} của bản cài {_short(incoming.installation_id)}, tệp mà văn "
-            "phòng tổng hợp chưa nhận: mọi giá trị khác số của văn phòng được ghi thành xung đột."
+            f"phòng tổng hợp chưa nhận: {_UNKNOWN_BASE}"
         )
     else:
-        notices.append(
-            "Tệp không cho biết được lập từ trạng thái nào mà văn phòng tổng hợp có: mọi giá trị khác số của văn "
-            "phòng được ghi thành xung đột."
-        )
-    return _Base({}, {}, False)
+        notices.append(f"Tệp không cho biết được lập từ trạng thái nào mà văn phòng tổng hợp có: {_UNKNOWN_BASE}")
+    return _last_received(plain, department, period, incoming.installation_id)
+
+
+_UNKNOWN_BASE = (
+    "mọi giá trị khác số của văn phòng được ghi thành xung đột, trừ giá trị máy này không sửa từ sau tệp gần nhất "
+    "văn phòng đã nhận của nó."
+)
+
+
+def _last_received(plain: Plain, department: _Department, period: _Period, installation_id: str) -> _Base:
+    """The base of a file made from a state the office never received: the newest file it did receive from that
+    installation for the period (its figures are kept as that file's state), or nothing."""
+    newest = plain.first(
+        "SELECT sequence, made_at FROM exchange_submissions WHERE installation_id = :installation_id "
+        "AND period_id = :period_id ORDER BY sequence DESC LIMIT 1",
+        {"installation_id": installation_id, "period_id": period.id},
+    )
+    if newest is None:
+        return _Base({}, {}, False)
+    held = bases(plain, department.id, period.id, file_state(installation_id, newest[0]))
+    if not held:  # that file's state is no longer kept: nothing to go by
+        return _Base({}, {}, False)
+    return _Base({i: agreed.figure for i, agreed in held.items()}, {}, False, since=plain.time(newest[1]))
 
 
 def _check_signature(plain: Plain, department: _Department, incoming: Incoming) -> _Issued:

@@ -92,8 +92,10 @@ def test_an_edit_where_the_city_moved_since_the_base_is_a_conflict_even_when_it_
 
 def test_a_base_the_office_never_received_takes_nothing_without_a_person() -> None:
     assert decide("", "1.424", "1.400", edited=True, base_known=False) is Outcome.CONFLICT
-    assert decide("", "54,47", "57", edited=False, base_known=False) is Outcome.CONFLICT
+    assert decide("", "54,47", "57", edited=None, base_known=False) is Outcome.CONFLICT
     assert decide("", "57", "57", edited=True, base_known=False) is Outcome.SAME
+    # Untouched since the newest file the office has from that PC: the office already merged it.
+    assert decide("13,3", "13,8", "13,3", edited=False, base_known=False) is Outcome.KEEP_LOCAL
 
 
 def test_edit_marks_are_per_field() -> None:
@@ -127,6 +129,6 @@ def test_the_rule_with_edit_marks(base: str, local: str, incoming: str, edited: 
     if edited is False and known:
         assert outcome in (Outcome.SAME, Outcome.KEEP_LOCAL)
     if not known:
-        assert outcome in (Outcome.SAME, Outcome.CONFLICT)
+        assert outcome in ((Outcome.SAME, Outcome.KEEP_LOCAL) if edited is False else (Outcome.SAME, Outcome.CONFLICT))
     if edited is None and known:
         assert outcome is _first_rule(base, local, incoming)

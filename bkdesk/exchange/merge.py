@@ -9,8 +9,11 @@ installation, or a template's export), the synthesis office's *local* text and t
 - edited to the local text → nothing to do;
 - edited, and the local text still equals the base → the incoming text is taken;
 - otherwise → a conflict, and the local text stays until a person resolves it;
-- when the office never received the state the file names as its base, every field
-  that differs is a conflict (edited or not: the missing file's changes are in it unmarked).
+- when the office never received the state the file names as its base, the file's marks
+  say nothing the office can use (the missing file's changes are in it unmarked): a field
+  that differs is a conflict unless the caller knows it was not edited since the newest
+  state the office does hold from that PC (its last file received, read by when the PC last
+  changed the field); such a field stays as the office has it.
 
 A file that carries no edit marks (the first format, a template) counts a field as
 edited when it differs from the base, which is exactly the earlier three-way rule.
@@ -48,8 +51,9 @@ def decide(base: str, local: str, incoming: str, *, edited: bool | None = None, 
     if incoming == local:
         return Outcome.SAME
     if not base_known:
-        # What the phòng sent in the file the office never got is in this one unmarked: a person looks.
-        return Outcome.CONFLICT
+        # What the phòng sent in the file the office never got is in this one unmarked: a person looks,
+        # unless the field is known untouched since a state the office holds (it already merged that).
+        return Outcome.KEEP_LOCAL if edited is False else Outcome.CONFLICT
     if not (incoming != base if edited is None else edited):
         return Outcome.KEEP_LOCAL
     if local == base:
@@ -63,7 +67,8 @@ class MergeItem:
 
     ``edited`` names the fields the phòng changed since the base (``None``: the file does
     not say); ``base_known`` is false when the office never received the state the file
-    was made from, so no edited field is taken without a person.
+    was made from, so no field is taken without a person: ``base`` is then the newest state
+    the office holds from that PC (if any) and ``edited`` the fields changed since it.
     """
 
     code: str

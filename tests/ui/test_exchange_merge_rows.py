@@ -8,7 +8,9 @@ their files through the services, as their own bkdesk does.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -231,6 +233,35 @@ def test_a_file_whose_base_never_arrived_makes_its_differing_figures_conflicts(
     assert "số thứ tự 1" in line and "chưa nhận" in line
     assert (stored(demo_db, "A.11"), stored(demo_db, "A.12")) == ("1.424", "54,47")
     assert sorted(open_conflicts(demo_db)) == [("A.11", "", "1.424", "1.400"), ("A.12", "", "54,47", "57")]
+
+
+def backdate(phong: Phong, code: str) -> None:
+    """The figure as if typed an hour earlier on the phòng's PC (its clock is what its files carry)."""
+    assert phong.db.path is not None
+    with closing(sqlite3.connect(phong.db.path)) as connection, connection:
+        connection.execute(
+            "UPDATE indicator_values SET updated_at = datetime(updated_at, '-1 hour') "
+            "WHERE indicator_id = (SELECT id FROM indicators WHERE code = ?)",
+            (code,),
+        )
+
+
+def test_after_a_lost_file_a_figure_untouched_since_the_last_file_received_stays_as_the_office_has_it(
+    take: Take, demo_db: Database, kt: Phong, tmp_path: Path
+) -> None:
+    kt.enter("A.11", "1.400")
+    backdate(kt, "A.11")
+    (first,) = take([kt.submit(tmp_path)])  # number 1: taken
+    assert "1 giá trị thay đổi, 0 xung đột" in first
+    set_value(demo_db, "A.11", YEAR, "1.410", actor=OFFICE)  # the office corrects it afterwards
+    kt.enter("A.12", "57")
+    kt.submit(tmp_path / "lost")  # number 2: lost on the way
+    (line,) = take([kt.submit(tmp_path)])  # number 3: made from number 2
+    assert "0 giá trị thay đổi, 1 xung đột" in line
+    assert "số thứ tự 2" in line and "chưa nhận" in line
+    # A.11 was in number 1, which the office merged: its later correction stands, no question asked.
+    assert (stored(demo_db, "A.11"), stored(demo_db, "A.12")) == ("1.410", "54,47")
+    assert open_conflicts(demo_db) == [("A.12", "54,47", "54,47", "57")]
 
 
 # ---- bad input --------------------------------------------------------------------------------
