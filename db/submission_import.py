@@ -70,7 +70,7 @@ from db.merge_states import (
     save_bases,
     setup_state,
 )
-from db.plain import Plain, PlainLink, marks, plain_link
+from db.plain import Plain, PlainLink, marks
 
 Progress = Callable[[int, int], None]
 log = logging.getLogger("bkdesk.exchange")
@@ -91,10 +91,44 @@ def import_submissions(
     progress: Progress | None = None,
 ) -> list[ImportOutcome]:
     """Import files, oldest first within each phòng; the outcomes come back in the order given."""
-    with plain_link(db) as link:
-        with link.read() as plain:
-            _require_synthesis(plain, db)
-        return _import(link, paths, actor=actor, accept_unsigned=accept_unsigned, progress=progress)
+    with SubmissionImporter(db, actor=actor) as importer:
+        return importer.take(paths, accept_unsigned=accept_unsigned, progress=progress)
+
+
+class SubmissionImporter:
+    """Imports on one connection to the office's database, a batch at a time (the app: a file at a time, so
+    that the user can stop between two), each file in its own transaction.
+
+    Refused on a phòng's database when entered.
+    """
+
+    def __init__(self, db: Database, *, actor: str) -> None:
+        self.db = db
+        self.actor = actor
+        self._link: PlainLink | None = None
+
+    def __enter__(self) -> SubmissionImporter:
+        link = PlainLink(self.db)
+        try:
+            with link.read() as plain:
+                _require_synthesis(plain, self.db)
+        except BaseException:
+            link.close()
+            raise
+        self._link = link
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._link is not None:
+            self._link.close()
+            self._link = None
+
+    def take(
+        self, paths: Sequence[Path], *, accept_unsigned: bool = False, progress: Progress | None = None
+    ) -> list[ImportOutcome]:
+        """Import ``paths``, oldest first within each phòng; the outcomes in the order given."""
+        assert self._link is not None, "used outside its with block"
+        return _import(self._link, paths, actor=self.actor, accept_unsigned=accept_unsigned, progress=progress)
 
 
 def _require_synthesis(plain: Plain, db: Database) -> None:

@@ -13,7 +13,7 @@ from bkdesk.catalogue import Department, Direction, Indicator, PeriodKind
 from bkdesk.exchange import files, signing
 from bkdesk.exchange.documents import canonical_bytes
 from bkdesk.exchange.files import FileRefused, RawFile, checked_zip, read_limited
-from bkdesk.exchange.incoming import parse_incoming
+from bkdesk.exchange.incoming import parse_incoming, read_heading
 from bkdesk.exchange.key_seal import seal_private_key
 from bkdesk.exchange.merge import Figure
 from bkdesk.exchange.setup_file import Setup, SetupRow, read_setup, write_setup
@@ -228,3 +228,33 @@ def test_text_that_is_not_a_submission_is_refused() -> None:
     with pytest.raises(FileRefused) as caught:
         parse_incoming(raw)
     assert "không phải tệp nộp số liệu" in caught.value.message
+
+
+def test_the_heading_of_a_submission_is_what_the_full_reading_says(tmp_path: Path) -> None:
+    pair = signing.new_key_pair()
+    path = tmp_path / "kt-3.json"
+    path.write_bytes(write_submission(submission(), pair.private_key))
+    raw = read_limited(path)
+    heading, incoming = read_heading(raw), parse_incoming(raw)
+    assert (heading.department, heading.year, heading.kind, heading.sequence, heading.is_signed) == (
+        incoming.department,
+        incoming.year,
+        incoming.kind,
+        incoming.sequence,
+        True,
+    )
+    assert heading.department == Department("KT", "Phòng Kinh tế") and heading.sequence == 3
+
+
+def test_a_heading_that_is_not_as_bkdesk_writes_it_is_refused_as_the_full_reading_refuses_it(tmp_path: Path) -> None:
+    pair = signing.new_key_pair()
+    document = json.loads(write_submission(submission(), pair.private_key))
+    document["payload"]["sequence"] = "ba"
+    path = tmp_path / "kt-sua.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    raw = read_limited(path)
+    with pytest.raises(FileRefused) as full:
+        parse_incoming(raw)
+    with pytest.raises(FileRefused) as heading:
+        read_heading(raw)
+    assert heading.value.message == full.value.message

@@ -3,7 +3,7 @@
 First each file is read to learn what it is (a signed submission, an unsigned Excel
 template, or something bkdesk cannot take), so the user can be asked about templates
 by name before anything is written. Then the files are imported one at a time, each in
-its own transaction through :func:`db.submission_import.import_submissions`, oldest
+its own transaction through :class:`db.submission_import.SubmissionImporter`, oldest
 first within a phòng as that service orders them; the user may stop between two files,
 and what was applied before stays applied.
 """
@@ -77,13 +77,13 @@ def distinct_files(paths: Sequence[Path]) -> list[Path]:
 def scan_task(paths: Sequence[Path]) -> Callable[[Job], list[Scanned]]:
     def task(job: Job) -> list[Scanned]:
         from bkdesk.exchange.files import read_limited
-        from bkdesk.exchange.incoming import parse_incoming
+        from bkdesk.exchange.incoming import read_heading
 
         found = []
         for index, path in enumerate(paths):
             job.status(f"Đang đọc tệp {index + 1}/{len(paths)}: {path.name}")
             try:
-                incoming = parse_incoming(read_limited(path))
+                heading = read_heading(read_limited(path))
             except Exception:  # unreadable, whatever the reason: the import refuses it and says why
                 found.append(Scanned(index, path))
             else:
@@ -91,11 +91,11 @@ def scan_task(paths: Sequence[Path]) -> Callable[[Job], list[Scanned]]:
                     Scanned(
                         index,
                         path,
-                        incoming.department,
-                        incoming.year,
-                        incoming.kind,
-                        incoming.sequence,
-                        unsigned=not incoming.is_signed,
+                        heading.department,
+                        heading.year,
+                        heading.kind,
+                        heading.sequence,
+                        unsigned=not heading.is_signed,
                     )
                 )
             job.progress(index + 1, len(paths))
@@ -124,23 +124,24 @@ def import_task(
     def task(job: Job) -> ImportRun:
         from bkdesk.backups import BackupReason
         from db.backups import before
-        from db.submission_import import import_submissions
+        from db.submission_import import SubmissionImporter
 
         wanted = [item for item in import_order(scanned) if not item.unsigned or item.path in accepted_unsigned]
+        outcomes: dict[int, ImportOutcome] = {}
+        stopped = False
         if wanted:
             job.status("Đang sao lưu cơ sở dữ liệu trước khi nhập…")
             before(db, BackupReason.IMPORT)  # one copy for the whole batch; none made: nothing is imported
-        outcomes: dict[int, ImportOutcome] = {}
-        stopped = False
-        for done, item in enumerate(wanted):
-            if job.cancelled:
-                stopped = True
-                break
-            job.status(f"Đang nhập tệp {done + 1}/{len(wanted)}: {item.path.name}")
-            accept = item.path in accepted_unsigned
-            outcomes[item.index] = import_submissions(db, [item.path], actor=actor, accept_unsigned=accept)[0]
-            with contextlib.suppress(Cancelled):  # a stop asked now is seen before the next file
-                job.progress(done + 1, len(wanted))
+            with SubmissionImporter(db, actor=actor) as importer:
+                for done, item in enumerate(wanted):
+                    if job.cancelled:
+                        stopped = True
+                        break
+                    job.status(f"Đang nhập tệp {done + 1}/{len(wanted)}: {item.path.name}")
+                    accept = item.path in accepted_unsigned
+                    outcomes[item.index] = importer.take([item.path], accept_unsigned=accept)[0]
+                    with contextlib.suppress(Cancelled):  # a stop asked now is seen before the next file
+                        job.progress(done + 1, len(wanted))
         lines = []
         for item in sorted(scanned, key=lambda s: s.index):
             if item.index in outcomes:
