@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bkdesk.backups import BackupReason
 from bkdesk.catalogue import PeriodKind
+from bkdesk.numbers import format_number
 from cli.common import EXIT_OK, EXIT_REFUSED, add_database_options, add_period_option, fail, json_dump, open_db, say
 from cli.passphrase import ENV as PASSPHRASE_ENV
 from cli.passphrase import (
@@ -257,11 +258,12 @@ def run_setup(args: argparse.Namespace) -> int:
     action = "Đã cập nhật" if result.replaced else "Đã tạo"
     say(f"{action} cơ sở dữ liệu {db.label} cho {department}, năm {result.year}.")
     say(
-        f"{result.rows} chỉ tiêu của phòng; {result.values_changed} giá trị được ghi; "
+        f"{format_number(result.rows)} chỉ tiêu của phòng; {format_number(result.values_changed)} giá trị được ghi; "
         f"tệp nộp tiếp theo mang số thứ tự {result.next_sequence}."
     )
     if result.set_aside is not None:
-        say(f"{result.set_aside_count} số liệu đã sửa mà chưa gửi được để riêng trong tệp {result.set_aside}.")
+        count = format_number(result.set_aside_count)
+        say(f"{count} số liệu đã sửa mà chưa gửi được để riêng trong tệp {result.set_aside}.")
     say(where_kept(result.key_store))
     return EXIT_OK
 
@@ -296,8 +298,9 @@ def run_import(args: argparse.Namespace) -> int:
         say(outcome.message)
     counts = {status: sum(1 for o in outcomes if o.status is status) for status in ImportStatus}
     say(
-        f"Tổng cộng {len(outcomes)} tệp: {counts[ImportStatus.ACCEPTED]} đã nhận, "
-        f"{counts[ImportStatus.UNCHANGED]} không thay đổi, {counts[ImportStatus.REFUSED]} bị từ chối."
+        f"Tổng cộng {format_number(len(outcomes))} tệp: {format_number(counts[ImportStatus.ACCEPTED])} đã nhận, "
+        f"{format_number(counts[ImportStatus.UNCHANGED])} không thay đổi, "
+        f"{format_number(counts[ImportStatus.REFUSED])} bị từ chối."
     )
     if counts[ImportStatus.REFUSED]:
         return fail(

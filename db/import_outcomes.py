@@ -22,6 +22,7 @@ from pathlib import Path
 
 from bkdesk.exchange.files import FileRefused, RawFile, read_limited
 from bkdesk.exchange.times import local_text
+from bkdesk.numbers import format_number
 from db.database import SQLITE_HEADER, is_writable, open_sqlite, untouched_access
 from db.file_format import APPLICATION_ID, ROLE_KEY, SCHEMA_VERSION, SYNTHESIS_ROLE
 
@@ -58,7 +59,7 @@ class ImportOutcome:
         origin = f"phòng {self.department}" + (
             f", số thứ tự {self.sequence}" if self.sequence is not None else ", biểu mẫu Excel chưa ký"
         )
-        counts = f"{self.values_changed} giá trị thay đổi, {self.conflicts} xung đột"
+        counts = f"{format_number(self.values_changed)} giá trị thay đổi, {format_number(self.conflicts)} xung đột"
         accepted = f"{self.file}: đã nhận ({origin}) — {counts}"
         return " ".join((accepted + ("." if self.notices else ""), *self.notices))
 

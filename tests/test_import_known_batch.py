@@ -15,7 +15,7 @@ import pytest
 
 from cli.parser import main
 from db.backups import list_backups
-from db.import_outcomes import known_only
+from db.import_outcomes import ImportOutcome, ImportStatus, known_only
 from db.schema import open_database
 from db.submission_import import import_submissions
 from tests.fixtures.commands import dump
@@ -108,3 +108,8 @@ def test_a_phong_database_is_still_refused_before_any_file_is_read(
     code, _out, err = cli(capsys, "import-submissions", str(sent["first"]), "--db", str(sent["kt"]))
     assert code == 1
     assert "Chỉ văn phòng tổng hợp mới nhập tệp nộp số liệu" in err
+
+
+def test_counts_above_a_thousand_are_written_the_vietnamese_way() -> None:
+    outcome = ImportOutcome("KT.json", ImportStatus.ACCEPTED, department="KT", sequence=2, values_changed=1234)
+    assert outcome.message == "KT.json: đã nhận (phòng KT, số thứ tự 2) — 1.234 giá trị thay đổi, 0 xung đột"

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bkdesk.numbers import format_number
 from ui.import_job import FileLine, ImportRun
 
 ACCEPTED_COLOUR = QColor("#1e7b34")
@@ -35,9 +36,12 @@ def status_word(line: FileLine) -> str:
 
 def heading(run: ImportRun) -> str:
     words = [status_word(line) for line in run.lines]
-    parts = [f"{words.count(word)} {word}" for word in ("đã nhận", "không thay đổi", "bị từ chối", "chưa nhập")]
+    parts = [
+        f"{format_number(words.count(word))} {word}"
+        for word in ("đã nhận", "không thay đổi", "bị từ chối", "chưa nhập")
+    ]
     shown = ", ".join(part for part in parts if not part.startswith("0 "))
-    text = f"Đã xử lý {len(run.lines)} tệp: {shown}."
+    text = f"Đã xử lý {format_number(len(run.lines))} tệp: {shown}."
     if run.stopped:
         text += "\nĐã dừng theo yêu cầu; các tệp nhập xong trước đó vẫn được giữ."
     return text

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog
 
+from bkdesk.numbers import format_number
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -173,11 +175,12 @@ class SetupFlow:
             action = "Đã cập nhật" if result.replaced else "Đã tạo"
             text = (
                 f"{action} cơ sở dữ liệu của {department}, năm {result.year}:\n{installed.database}\n\n"
-                f"{result.rows} chỉ tiêu của phòng; {result.values_changed} giá trị được ghi; tệp nộp tiếp theo "
-                f"mang số thứ tự {result.next_sequence}. {where_kept(result.key_store)}"
+                f"{format_number(result.rows)} chỉ tiêu của phòng; {format_number(result.values_changed)} giá trị được "
+                f"ghi; tệp nộp tiếp theo mang số thứ tự {result.next_sequence}. {where_kept(result.key_store)}"
             )
         if result.set_aside is not None:
-            kept = f"{result.set_aside_count} số liệu đã sửa mà chưa gửi được để riêng trong tệp {result.set_aside}"
+            count = format_number(result.set_aside_count)
+            kept = f"{count} số liệu đã sửa mà chưa gửi được để riêng trong tệp {result.set_aside}"
             text += f"\n\n{kept}"
         if installed.backup is not None:
             text += f"\n\nCơ sở dữ liệu cũ được giữ lại: {installed.backup}"
