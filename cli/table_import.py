@@ -34,6 +34,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("file", metavar="TỆP.xlsx", help="tệp Excel chứa biểu")
     parser.add_argument("--year", type=int, required=True, help="năm của biểu, ví dụ 2020")
+    parser.add_argument(
+        "--group",
+        metavar="NHÓM",
+        help="nhóm (A–E) của các chỉ tiêu khi biểu không có dòng nhóm; không ghi thì để «Chưa phân nhóm»",
+    )
     add_period_option(parser)
     add_database_options(parser)
     parser.set_defaults(handler=run_import_table)
@@ -41,6 +46,7 @@ def register(subparsers: Any) -> None:
 
 def run_import_table(args: argparse.Namespace) -> int:
     from bkdesk.backups import BackupReason
+    from bkdesk.exchange.rows import SttError, read_group
     from bkdesk.exchange.table_import import locate_table, read_sheet
     from bkdesk.exchange.workbook import MissingWorkbook, WorkbookError, open_workbook
     from db.backups import before
@@ -52,6 +58,10 @@ def run_import_table(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     kind = PeriodKind(args.period)
+    try:
+        group = read_group(args.group) if args.group is not None else None
+    except SttError as exc:
+        raise InvalidInput(f"--group: {exc.message}") from exc
     # The file and its header are checked before the database is opened: a wrong file leaves no trace.
     try:
         workbook = open_workbook(path)
@@ -64,7 +74,7 @@ def run_import_table(args: argparse.Namespace) -> int:
         db = open_db(args)
         require_office_database(db, f"nhập biểu {path.name}", _DEPARTMENT_DATABASE)
         targeted = targeted_codes(db, other_than=args.year)
-        result = read_sheet(sheet, header, catalogue(db), args.year, targeted=targeted)
+        result = read_sheet(sheet, header, catalogue(db), args.year, targeted=targeted, group=group)
     except WorkbookError as exc:
         raise InvalidInput(f"Tệp {path.name}: {exc.message}") from exc
     if result.problems:
@@ -115,6 +125,7 @@ def _field_label(field: str, kind: PeriodKind, year: int) -> str:
         "reported_verdict": "đánh giá trong biểu",
         "reported_pct_last_year": "so với cùng kỳ (%)",
         "last_year": f"thực hiện năm {year - 1}",
+        "verdict": "đánh giá điều chỉnh",
     }.get(field, field)
 
 
