@@ -190,6 +190,25 @@ def locate_table(workbook: Workbook, year: int, period: PeriodKind = PeriodKind.
     )
 
 
+def has_group_rows(sheet: Worksheet, header: Header) -> bool:
+    """Whether the table under ``header`` has a group row (A–E, I–V, or bkdesk's "Chưa phân nhóm")."""
+    number = header.get(Role.NUMBER)
+    name = header.columns[Role.NAME]
+    columns = [column.index for column in (number, name) if column is not None]
+    first = header.last_row + 1
+    for values in sheet.iter_rows(min_row=first, min_col=min(columns), max_col=max(columns), values_only=True):
+        stt = values[number.index - min(columns)] if number is not None else None
+        written = values[name.index - min(columns)]
+        if isinstance(written, str) and not stt and is_ungrouped_heading(written):
+            return True
+        try:
+            if isinstance(stt, str) and read_stt(stt).kind is RowKind.GROUP:
+                return True
+        except SttError:
+            continue
+    return False
+
+
 @dataclass(slots=True)
 class _Figures:
     target: str | None = None
