@@ -35,19 +35,24 @@ DEPARTMENT_DATABASE = (
 
 @dataclass(frozen=True, slots=True)
 class OpenedTable:
-    """A workbook whose table was found: its sheet and header, and whether it has group rows (A–E)."""
+    """A workbook whose table was found: its sheet and header."""
 
     path: Path
     year: int
     kind: PeriodKind
     sheet: Worksheet
     header: Header
-    has_groups: bool
+
+    def has_groups(self) -> bool:
+        """Whether the table has group rows (A–E); read only when asked, as the app asks it."""
+        from bkdesk.exchange.table_import import has_group_rows
+
+        return has_group_rows(self.sheet, self.header)
 
 
 def open_table(path: Path, year: int, kind: PeriodKind) -> OpenedTable:
     """The table in the workbook at ``path``; ``InvalidInput``/``StoreError`` in Vietnamese when there is none."""
-    from bkdesk.exchange.table_import import has_group_rows, locate_table
+    from bkdesk.exchange.table_import import locate_table
     from bkdesk.exchange.workbook import MissingWorkbook, WorkbookError, open_workbook
 
     try:
@@ -60,7 +65,7 @@ def open_table(path: Path, year: int, kind: PeriodKind) -> OpenedTable:
         sheet, header = locate_table(workbook, year, kind)
     except WorkbookError as exc:
         raise InvalidInput(f"Tệp {path.name}: {exc.message}") from exc
-    return OpenedTable(path, year, kind, sheet, header, has_group_rows(sheet, header))
+    return OpenedTable(path, year, kind, sheet, header)
 
 
 def import_table(

@@ -64,9 +64,10 @@ def import_table(host: ExchangeActions) -> None:
     host.remember_folder(path)
     year, kind, db, actor = context.year, context.period, context.db, context.actor
 
-    def opened(table: OpenedTable) -> None:
+    def opened(found: tuple[OpenedTable, bool]) -> None:
+        table, has_groups = found
         group: str | None = None
-        if not table.has_groups:
+        if not has_groups:
             dialog = TableGroupDialog(path.name, year, host.window)
             if host.window.run_dialog(dialog) != QDialog.DialogCode.Accepted:
                 return
@@ -93,9 +94,10 @@ def import_table(host: ExchangeActions) -> None:
         host.inform(TITLE, "\n".join(lines[:2]), "\n".join(lines[2:]))
         host.window.show_message(lines[0])
 
-    def open_task(job: object) -> OpenedTable:
+    def open_task(job: object) -> tuple[OpenedTable, bool]:
         from db.table_file import open_table
 
-        return open_table(path, year, kind)
+        table = open_table(path, year, kind)
+        return table, table.has_groups()
 
     host.run_task(TITLE, f"Đang đọc biểu {path.name}…", open_task, opened, path)
