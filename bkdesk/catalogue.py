@@ -15,6 +15,12 @@ GROUPS: dict[str, str] = {
     "E": "Chỉ tiêu về cải cách hành chính",
 }
 
+# A table with no group rows may be stored with no group: its rows print under this heading.
+UNGROUPED = ""
+UNGROUPED_NAME = "Chưa phân nhóm"
+# The code of that heading row (its STT and group are empty); its rows' codes are their STT.
+UNGROUPED_CODE = "CPN"
+
 _NUMBERED = re.compile(r"\d+(?:\.\d+)*\.?")
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bkdesk.catalogue import GROUPS
+from bkdesk.catalogue import GROUPS, UNGROUPED, UNGROUPED_NAME
 from bkdesk.verdicts import NOT_EVALUATED, Verdict
 
 if TYPE_CHECKING:
@@ -73,7 +73,12 @@ class Summary:
 
 
 def group_name(group: str) -> str:
-    return GROUPS.get(group, group)
+    return GROUPS.get(group, group) if group != UNGROUPED else UNGROUPED_NAME
+
+
+def group_label(group: str) -> str:
+    """``A. Chỉ tiêu kinh tế``; the rows with no group are "Chưa phân nhóm" alone."""
+    return f"{group}. {group_name(group)}" if group else group_name(group)
 
 
 def summarise(rows: Iterable[EvaluatedRow]) -> Summary:

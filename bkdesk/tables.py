@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bkdesk.catalogue import Indicator
+from bkdesk.verdicts import Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +21,8 @@ class TableLine:
     reported_pct_last_year: str | None = None
     last_year: str | None = None
     note: str | None = None
+    # A verdict the synthesis office adjusted, with its reason (bkdesk's own report workbook carries them).
+    override: tuple[Verdict | None, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

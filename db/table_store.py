@@ -18,6 +18,7 @@ from db.entry import (
     Prepared,
     refuse_locked,
     write_fields,
+    write_override,
     write_value,
 )
 from db.errors import StoreError
@@ -220,6 +221,15 @@ def _store(session: Session, table: Table, *, actor: str, source: str, kind: Per
     for position, indicator_id in enumerate(order):
         targets[indicator_id].position = position
     session.flush()
+    for line in table.lines:
+        if line.override is not None:
+            # After the figures: an override is checked against the row being in the year's table.
+            verdict, reason = line.override
+            change = write_override(
+                session, line.indicator.code, table.year, verdict, reason, kind=kind, actor=actor, source=source
+            )
+            if change.changed:
+                report.changes.append(change)
     return report
 
 

@@ -67,6 +67,11 @@ class ExchangeActions(QObject):
             ["Ctrl+Shift+I"],
             "Nhập các tệp nộp số liệu và biểu mẫu Excel; cũng có thể kéo thả các tệp vào cửa sổ",
         )
+        self.table_action = new(
+            "Nhập biểu chỉ tiêu từ Excel…",
+            self.import_table,
+            tip="Nhập biểu chỉ tiêu của năm đang mở từ tệp .xlsx (như lệnh import-table)",
+        )
         self.conflicts_action = new("Xung đột số liệu…", self.open_conflicts, tip="Giải quyết các xung đột số liệu")
         self.feedback_action = new(
             "Gửi phản hồi cho phòng…",
@@ -99,6 +104,7 @@ class ExchangeActions(QObject):
             self.issue_action,
             self.template_action,
             self.import_action,
+            self.table_action,
             self.conflicts_action,
             self.feedback_action,
             self.status_action,
@@ -108,7 +114,7 @@ class ExchangeActions(QObject):
         self.phong_actions = [self.submit_action, self.receive_feedback_action]
         self.any_actions = [self.setup_action, self.other_database_action]
         menu = window.exchange_menu
-        for action in (self.issue_action, self.template_action):
+        for action in (self.issue_action, self.template_action, self.table_action):
             menu.addAction(action)
         menu.addSeparator()
         for action in (self.import_action, self.conflicts_action, self.feedback_action, self.status_action):
@@ -269,6 +275,11 @@ class ExchangeActions(QObject):
         from ui.exchange_exports import export_template
 
         export_template(self)
+
+    def import_table(self) -> None:
+        from ui.table_import_flow import import_table
+
+        import_table(self)
 
     # ---- synthesis office: taking files in ---------------------------------------------------
 

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QPainter, QPa
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from bkdesk.numbers import format_number
-from bkdesk.summary import Counts, Summary, group_name
+from bkdesk.summary import Counts, Summary, group_label
 from bkdesk.verdicts import NOT_EVALUATED, Verdict
 from ui.styles import VERDICT_COLOURS
 
@@ -88,7 +88,7 @@ class VerdictChart(QWidget):
 
     def row_texts(self) -> list[str]:
         """Each bar in words, for tooltips and screen readers."""
-        lines = [self._describe(f"{code}. {group_name(code)}", counts) for code, counts in self._by_group.items()]
+        lines = [self._describe(group_label(code), counts) for code, counts in self._by_group.items()]
         lines.append(self._describe(ALL_GROUPS_LABEL, self._totals))
         return lines
 
@@ -109,7 +109,7 @@ class VerdictChart(QWidget):
 
     def _label_width(self) -> int:
         metrics = QFontMetrics(self.font())
-        widest = max((metrics.horizontalAdvance(f"{code}. {group_name(code)}") for code in self._by_group), default=0)
+        widest = max((metrics.horizontalAdvance(group_label(code)) for code in self._by_group), default=0)
         widest = max(widest, QFontMetrics(self._bold()).horizontalAdvance(ALL_GROUPS_LABEL))
         # A little slack: elidedText rounds sub-pixel advances up where horizontalAdvance
         # rounds them down. Longer names are elided (the tooltip has them whole).
@@ -163,7 +163,7 @@ class VerdictChart(QWidget):
         y += row_height + ROW_GAP
         painter.setFont(self.font())
         for code, counts in self._by_group.items():
-            label = f"{code}. {group_name(code)}"
+            label = group_label(code)
             self._row_rects.append((QRect(0, y, self.width(), row_height), self._describe(label, counts)))
             elided = QFontMetrics(self.font()).elidedText(label, Qt.TextElideMode.ElideRight, label_width)
             painter.setPen(text)

@@ -6,6 +6,8 @@ the same name (the rows were renumbered); a sub-row the child of its parent with
 same mark and name, or the same name. Names are compared after ``clean`` and case
 folding. A matched indicator keeps its code, parent, phòng, direction and flags; a
 new one gets a code nobody uses yet, so inserting a row never renumbers the others.
+A row with no group (a table imported without one) is coded by its STT alone ("9",
+"9.a"), under the heading ``CPN`` ("Chưa phân nhóm").
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import count
 
-from bkdesk.catalogue import GROUPS, Direction, Indicator, counted_by_default
+from bkdesk.catalogue import GROUPS, UNGROUPED, UNGROUPED_CODE, Direction, Indicator, counted_by_default
 from bkdesk.exchange.rows import FileRow, RowKind, TreeProblem
 from bkdesk.text import clean
 
@@ -132,13 +134,15 @@ class _Matcher:
             if existing is not None:
                 unit = row.unit or existing.unit
                 stt = existing.stt if existing.is_group else row.stt
-                self.placed[index] = Placed(replace(existing, stt=stt, name=row.name, unit=unit), new=False)
+                # A group row the reader implied keeps the catalogue's own name for it.
+                name = existing.name if row.implied else row.name
+                self.placed[index] = Placed(replace(existing, stt=stt, name=name, unit=unit), new=False)
                 continue
             parent_code = self._parent_code(index)
             placed_parent = self.placed[row.parent] if row.parent is not None else None
             parent = placed_parent.indicator if placed_parent else None
-            group = row.group or (row.code.split(".")[0] if row.code else None)
-            if group not in GROUPS or (row.parent is not None and parent is None):
+            group = row.group if row.group is not None else (row.code.split(".")[0] if row.code else None)
+            if (group not in GROUPS and group != UNGROUPED) or (row.parent is not None and parent is None):
                 continue  # the row's own problem (no group, or a parent that could not be placed) is reported
             code = row.code or self._new_code(row, group, parent_code)
             self.used.add(code)
@@ -156,23 +160,28 @@ class _Matcher:
             self.placed[index] = Placed(indicator, new=True)
 
     def _new_code(self, row: FileRow, group: str, parent_code: str | None) -> str:
+        # The ungrouped rows' codes are their STT: the heading's code is no prefix of theirs.
+        prefix = f"{group}." if group else ""
         if row.kind is RowKind.GROUP:
-            preferred = group
+            preferred = group or UNGROUPED_CODE
         elif row.kind is RowKind.NUMBERED:
-            preferred = f"{group}.{row.stt}"
+            preferred = f"{prefix}{row.stt}"
         else:
-            base = parent_code or group
+            base = parent_code or group or UNGROUPED_CODE
             return next(f"{base}.{_letters(n)}" for n in count() if f"{base}.{_letters(n)}" not in self.used)
         if preferred not in self.used:
             return preferred
         # Taken by an indicator that moved (rows inserted above): the next free number under the parent.
-        base = parent_code or group
-        numbers = [int(code[len(base) + 1 :]) for code in self.used if _is_number_under(code, base)]
+        base = parent_code if parent_code and parent_code != UNGROUPED_CODE else group
+        under = f"{base}." if base else ""
+        numbers = [int(code[len(under) :]) for code in self.used if _is_number_under(code, base)]
         start = max(numbers, default=0) + 1
-        return next(f"{base}.{n}" for n in count(start) if f"{base}.{n}" not in self.used)
+        return next(f"{under}{n}" for n in count(start) if f"{under}{n}" not in self.used)
 
 
 def _is_number_under(code: str, base: str) -> bool:
+    if not base:
+        return code.isdigit()
     return code.startswith(base + ".") and code[len(base) + 1 :].isdigit()
 
 

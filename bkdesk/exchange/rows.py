@@ -4,7 +4,10 @@ Group rows carry ``A``–``E`` (or roman ``I``–``V``), numbered rows ``1``, ``
 ``1.1``, sub-rows ``+`` or ``-`` (in the STT cell or at the start of the name, as the
 seed writes "+ Đàn lợn hiện có") or nothing at all. A numbered row hangs under the
 row whose number it extends ("1.1" under "1"), else under its group; a sub-row
-under the nearest numbered row above it in the same group.
+under the nearest numbered row above it in the same group. A table with no group row
+at all (the government's own tables) is given one, *implied*: the group the user
+chose, or none ("Chưa phân nhóm"); there a sub-row needs a numbered row above it.
+A ``Trong đó:`` line is such a sub-row, a heading of the ones under it.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bkdesk.catalogue import GROUPS
+from bkdesk.catalogue import GROUPS, UNGROUPED, UNGROUPED_NAME
 
 ROMAN_GROUPS: dict[str, str] = dict(zip(("I", "II", "III", "IV", "V"), GROUPS, strict=True))
 _MARKS = {"+": "+", "-": "-", "–": "-", "—": "-", "\u2212": "-"}
 _NUMBERED = re.compile(r"\d+(?:\.\d+)*")
 _NAME_MARK = re.compile(r"^([+\-–—\u2212])\s*(?=\S)")
+_AMONG_THEM = re.compile(r"trong\s+đó\s*:?", re.IGNORECASE)
 
 
 class RowKind(StrEnum):
@@ -71,6 +75,28 @@ def split_name_mark(name: str) -> tuple[str, str]:
     return _MARKS[match.group(1)], name[match.end() :].strip()
 
 
+def read_group(text: str) -> str:
+    """The group a user gives a table with no group rows: ``A``–``E`` (or ``I``–``V``), any case."""
+    written = text.strip()
+    bare = written.upper()
+    if bare in GROUPS:
+        return bare
+    if bare in ROMAN_GROUPS:
+        return ROMAN_GROUPS[bare]
+    names = ", ".join(f"{letter} ({name})" for letter, name in GROUPS.items())
+    raise SttError(f"nhóm «{written}» không có: chỉ có 5 nhóm chỉ tiêu, {names}")
+
+
+def is_ungrouped_heading(name: str) -> bool:
+    """The "Chưa phân nhóm" row bkdesk prints above a table's rows that have no group."""
+    return name.strip().rstrip(":").strip().casefold() == UNGROUPED_NAME.casefold()
+
+
+def is_among_them(name: str) -> bool:
+    """A bare ``Trong đó:`` line, the heading of the sub-rows under it."""
+    return _AMONG_THEM.fullmatch(name.strip()) is not None
+
+
 @dataclass(slots=True)
 class FileRow:
     """A data row of the table: its place in the tree and what it says."""
@@ -86,6 +112,15 @@ class FileRow:
     # Index (in the list of rows) of the row this one hangs under; None for group rows
     # and for rows above the first group row.
     parent: int | None = None
+    # The group row of a table that has none, added by the reader (no cell of the file).
+    implied: bool = False
+
+
+def implied_group(excel_row: int, group: str | None) -> FileRow:
+    """The group row a table without group rows hangs under: ``group``, or none when not given."""
+    mark = group if group is not None else UNGROUPED
+    name = GROUPS[mark] if group is not None else UNGROUPED_NAME
+    return FileRow(excel_row, RowKind.GROUP, mark, name, implied=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +157,15 @@ def link_rows(rows: Sequence[FileRow]) -> list[TreeProblem]:
             numbered[row.stt] = index
             last_numbered = index
         else:
+            if last_numbered is None and group_index is not None and rows[group_index].implied:
+                problems.append(
+                    TreeProblem(
+                        index,
+                        f"dòng con «{row.name}» không có chỉ tiêu nào ở trên để thuộc về: dòng con (+, -, "
+                        "Trong đó) phải nằm ngay dưới chỉ tiêu có số thứ tự của nó",
+                    )
+                )
+                continue
             row.parent = last_numbered if last_numbered is not None else group_index
             key = (row.parent, row.name.casefold())
             if key in sub_names:

@@ -17,16 +17,29 @@ from typing import Any
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bkdesk.catalogue import GROUPS, Indicator, PeriodKind, is_heading
+from bkdesk.catalogue import GROUPS, UNGROUPED, Direction, Indicator, PeriodKind, is_heading
 from bkdesk.entry import Field, entry_slips, heading_refusal
 from bkdesk.exchange import cells
 from bkdesk.exchange.cells import CellError, ExcelCell, is_blank
 from bkdesk.exchange.header import MAX_COLUMNS, Column, Header, Role, find_header, is_column_number_row
 from bkdesk.exchange.matching import Placed, place_rows
-from bkdesk.exchange.rows import FileRow, RowKind, SttError, TreeProblem, link_rows, read_stt, split_name_mark
+from bkdesk.exchange.rows import (
+    FileRow,
+    RowKind,
+    SttError,
+    TreeProblem,
+    implied_group,
+    is_among_them,
+    is_ungrouped_heading,
+    link_rows,
+    read_stt,
+    split_name_mark,
+)
 from bkdesk.exchange.workbook import MAX_PART_BYTES, WorkbookError, open_workbook
+from bkdesk.quantities import QuantityError, parse_quantity
 from bkdesk.tables import Table, TableLine
 from bkdesk.text import clean
+from bkdesk.verdicts import Verdict, VerdictError, judge, parse_verdict
 
 # What starts a note or the signature block under the table.
 _NOTE_START = re.compile(
@@ -38,6 +51,15 @@ _DATE_LINE = re.compile(r"ngày\s+\S{0,4}\s*tháng\s+\S{0,4}\s*năm")
 # How far below the blank row that ends the table a forgotten part is looked for.
 _LOOK_BELOW_END = 20
 _FIGURE_ROLES = (Role.UNIT, Role.TARGET, Role.VALUE, Role.LAST_YEAR, Role.VERDICT, Role.SAME_PERIOD)
+# The app's own report workbook (bkdesk/reports/xlsx.py): its title, its header row, the
+# note mark beside an adjusted verdict ("Đạt (1)") and the note it refers to.
+_REPORT_SHEET = "Biểu"
+_REPORT_HEADER_ROW = 4
+_REPORT_TITLE = re.compile(r"BIỂU (DỰ ƯỚC )?KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU NGHỊ QUYẾT NĂM (\d{4})")
+_REPORT_MARK = re.compile(r"\s*\((\d+)\)\s*$")
+_REPORT_NOTE = re.compile(
+    r"\((\d+)\) .*: đánh giá «([^»]*)» do cơ quan tổng hợp điều chỉnh \(.*?\)\. Lý do: (.+)", re.DOTALL
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +80,47 @@ class Problem:
         if self.column:
             place.append(f"cột {self.column}" + (f" ({self.header})" if self.header else ""))
         return f"{', '.join(place)}: {self.message}" if place else self.message
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSheet:
+    """A sheet recognised as bkdesk's own report workbook: the year and period its title names."""
+
+    year: int
+    period: PeriodKind
+
+
+def report_sheet(sheet: Worksheet) -> ReportSheet | None:
+    """The year and period of bkdesk's own appendix workbook (the PDF's twin), or ``None`` for any other sheet.
+
+    Recognised by its sheet name, its title in row 1 and its header row, exactly as
+    :mod:`bkdesk.reports.xlsx` writes them, so an office's own table is never taken for it.
+    """
+    from bkdesk.reports.layout import headers
+
+    if sheet.title != _REPORT_SHEET or sheet.max_row < _REPORT_HEADER_ROW:
+        return None
+    title = sheet.cell(row=1, column=1).value
+    found = _REPORT_TITLE.fullmatch(clean(title)) if isinstance(title, str) else None
+    if found is None:
+        return None
+    year = int(found.group(2))
+    period = PeriodKind.ESTIMATE if found.group(1) else PeriodKind.RESULT
+    written = tuple(sheet.cell(row=_REPORT_HEADER_ROW, column=c).value for c in range(1, 8))
+    return ReportSheet(year, period) if written == headers(year, period) else None
+
+
+def _refuse_other_year(sheet: Worksheet, year: int, period: PeriodKind) -> None:
+    """bkdesk's report of another year or period is refused, naming both, instead of read as something else."""
+    report = report_sheet(sheet)
+    if report is None or (report.year, report.period) == (year, period):
+        return
+    said = f"{report.period.label.lower()} năm {report.year}"
+    wanted = f"{period.label.lower()} năm {year}"
+    raise WorkbookError(
+        f"Trang «{sheet.title}» là biểu bkdesk in ra cho {said}, không phải cho {wanted}: hãy nhập biểu này "
+        f"vào năm {report.year}, {report.period.label.lower()}"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +179,7 @@ def locate_table(workbook: Workbook, year: int, period: PeriodKind = PeriodKind.
         sheets.remove(active)
         sheets.insert(0, active)
     for sheet in sheets:
+        _refuse_other_year(sheet, year, period)
         header = find_header(sheet, year, period)
         if header is not None:
             return sheet, header
@@ -124,6 +188,25 @@ def locate_table(workbook: Workbook, year: int, period: PeriodKind = PeriodKind.
         f"Không tìm thấy dòng tiêu đề của biểu trong 30 dòng đầu (trang: {names}): cần các ô tiêu đề riêng "
         "cho tên chỉ tiêu («Chỉ tiêu») và cho «Nhiệm vụ»/«Kế hoạch» hoặc «Ước thực hiện»"
     )
+
+
+def has_group_rows(sheet: Worksheet, header: Header) -> bool:
+    """Whether the table under ``header`` has a group row (A–E, I–V, or bkdesk's "Chưa phân nhóm")."""
+    number = header.get(Role.NUMBER)
+    name = header.columns[Role.NAME]
+    columns = [column.index for column in (number, name) if column is not None]
+    first = header.last_row + 1
+    for values in sheet.iter_rows(min_row=first, min_col=min(columns), max_col=max(columns), values_only=True):
+        stt = values[number.index - min(columns)] if number is not None else None
+        written = values[name.index - min(columns)]
+        if isinstance(written, str) and not stt and is_ungrouped_heading(written):
+            return True
+        try:
+            if isinstance(stt, str) and read_stt(stt).kind is RowKind.GROUP:
+                return True
+        except SttError:
+            continue
+    return False
 
 
 @dataclass(slots=True)
@@ -139,9 +222,12 @@ class _Figures:
 class _RowReader:
     """Reads one data row's cells, collecting every problem instead of stopping at the first."""
 
-    def __init__(self, header: Header, problems: list[Problem]) -> None:
+    def __init__(self, header: Header, problems: list[Problem], report: bool = False) -> None:
         self.header = header
         self.problems = problems
+        # bkdesk's own report: an adjusted verdict carries its note's mark ("Đạt (1)").
+        self.report = report
+        self.marks: dict[int, str] = {}
 
     def read(
         self, excel_row: int, cells_by_role: Mapping[Role, ExcelCell], role: Role, parse: Callable[..., Any]
@@ -164,7 +250,7 @@ class _RowReader:
         figures = _Figures(
             target=self.read(excel_row, by_role, Role.TARGET, cells.figure),
             value=self.read(excel_row, by_role, Role.VALUE, cells.figure),
-            verdict=self.read(excel_row, by_role, Role.VERDICT, cells.verdict),
+            verdict=self.read(excel_row, by_role, Role.VERDICT, self._verdict(excel_row)),
             same_period=self.read(excel_row, by_role, Role.SAME_PERIOD, cells.same_period),
             last_year=self.read(excel_row, by_role, Role.LAST_YEAR, cells.figure),
             note=self.read(excel_row, by_role, Role.NOTE, cells.note),
@@ -178,8 +264,25 @@ class _RowReader:
         if written_name is None and not is_blank(by_role.get(Role.NAME)):
             return None  # the name was refused, and said so
         mark = stt.mark
+        kind = stt.kind
         if stt.kind is RowKind.GROUP and not name:
             name = GROUPS[mark]
+        if stt.kind is RowKind.SUB and not mark and is_ungrouped_heading(name) and not unit and figures.target is None:
+            kind = RowKind.GROUP  # the heading bkdesk prints above rows stored with no group
+            mark, name = UNGROUPED, name.rstrip(":").strip()
+        elif stt.kind is RowKind.SUB and is_among_them(name) and (unit or _has_figures(figures)):
+            column = columns[Role.NAME]
+            self.problems.append(
+                Problem(
+                    excel_row,
+                    column.letter,
+                    column.title,
+                    f"«{name}» là dòng tiêu đề của các dòng con bên dưới, không có tên chỉ tiêu nên không nhận "
+                    "đơn vị hay số liệu; hãy ghi tên chỉ tiêu (ví dụ «Trong đó: lao động có bằng cấp») "
+                    "hoặc xóa số liệu ở dòng này",
+                )
+            )
+            return None
         if stt.kind is RowKind.SUB:
             written_mark, bare = split_name_mark(name)
             if written_mark and mark in ("", written_mark):
@@ -188,8 +291,37 @@ class _RowReader:
             column = columns[Role.NAME]
             self.problems.append(Problem(excel_row, column.letter, column.title, "thiếu tên chỉ tiêu"))
             return None
-        file_row = FileRow(excel_row, stt.kind, mark, name, unit=unit, target=figures.target, code=code)
+        file_row = FileRow(excel_row, kind, mark, name, unit=unit, target=figures.target, code=code)
         return file_row, figures
+
+    def _verdict(self, excel_row: int) -> Callable[[ExcelCell | None], str | None]:
+        if not self.report:
+            return cells.verdict
+
+        def read(cell: ExcelCell | None) -> str | None:
+            value = cell.value if cell is not None else None
+            if cell is None or not isinstance(value, str) or (found := _REPORT_MARK.search(value)) is None:
+                return cells.verdict(cell)
+            self.marks[excel_row] = found.group(1)
+            return cells.verdict(_Written(value[: found.start()], cell.number_format))
+
+        return read
+
+
+@dataclass(slots=True)
+class _Written:
+    """A text cell's value without the note mark bkdesk's report prints beside an adjusted verdict."""
+
+    value: str
+    number_format: str
+    data_type: str = "s"
+
+
+def _has_figures(figures: _Figures) -> bool:
+    return any(
+        text is not None
+        for text in (figures.target, figures.value, figures.verdict, figures.same_period, figures.last_year)
+    )
 
 
 def read_sheet(
@@ -199,14 +331,18 @@ def read_sheet(
     year: int,
     *,
     targeted: Collection[str] = frozenset(),
+    group: str | None = None,
 ) -> ImportResult:
     """Read the rows under ``header`` on ``sheet`` (see :func:`read_table`).
 
     ``targeted``: codes with a target in another year's table, which are no headings
-    even when this file gives them neither unit nor target.
+    even when this file gives them neither unit nor target. ``group``: the group (A–E,
+    see :func:`~bkdesk.exchange.rows.read_group`) of a table with no group rows; without
+    it such a table's rows are stored with no group, under "Chưa phân nhóm".
     """
     problems: list[Problem] = []
-    reader = _RowReader(header, problems)
+    report = report_sheet(sheet) is not None
+    reader = _RowReader(header, problems, report)
     width = min(max(sheet.max_column or 1, max(c.index for c in header.columns.values())), MAX_COLUMNS)
     rows: list[FileRow] = []
     figures: list[_Figures] = []
@@ -214,14 +350,20 @@ def read_sheet(
     warnings: list[str] = []
     first_row = header.last_row + 1
     lines_iter = enumerate(sheet.iter_rows(min_row=first_row, max_col=width), start=first_row)
+    notes: dict[str, tuple[Verdict | None, str]] = {}
     for excel_row, row_cells in lines_iter:
         by_role = {role: row_cells[column.index - 1] for role, column in header.columns.items()}
         if all(is_blank(cell) for cell in by_role.values()):
             if started:
+                if report:
+                    notes = _report_notes(lines_iter)
+                    break
                 warnings.extend(_rows_after_the_end(excel_row, lines_iter, header))
                 break
             continue
         if _is_note_row(row_cells, by_role):
+            if report:
+                notes = _report_notes(lines_iter)
             break
         started = True
         if _repeats_header(row_cells, by_role, header):
@@ -232,8 +374,29 @@ def read_sheet(
             figures.append(read[1])
     if not rows and not problems:
         raise WorkbookError(f"Trang «{sheet.title}»: không có dòng chỉ tiêu nào dưới dòng tiêu đề {header.first_row}")
+    first_group = next((row for row in rows if row.kind is RowKind.GROUP), None)
+    # Rows that all name their code (a Mã column) take their group from it.
+    if first_group is None and (group is not None or not all(row.code for row in rows)):
+        rows.insert(0, implied_group(header.last_row, group))
+        figures.insert(0, _Figures())
+    elif group is not None and first_group is not None:
+        column = header.get(Role.NUMBER) or header.columns[Role.NAME]
+        problems.append(
+            Problem(
+                first_group.excel_row,
+                column.letter,
+                column.title,
+                f"biểu đã có dòng nhóm ({first_group.stt or first_group.name}) nên không chọn nhóm {group} cho cả "
+                "biểu được; hãy nhập lại mà không chọn nhóm",
+            )
+        )
     tree_problems = link_rows(rows)
     placed, match_problems = place_rows(rows, catalogue)
+    if report:
+        placed = [
+            _direction_from_report(p, f, r.excel_row in reader.marks)
+            for p, f, r in zip(placed, figures, rows, strict=True)
+        ]
     known = {
         row.excel_row: place.indicator.code for row, place in zip(rows, placed, strict=True) if place and not place.new
     }
@@ -245,7 +408,16 @@ def read_sheet(
         if place is not None and file_row.excel_row not in troubled:
             problems.extend(_figures_on_heading(file_row.excel_row, place.indicator, found, header, targeted))
             warnings.extend(_slips(file_row.excel_row, place.indicator, found))
-    lines = tuple(_line(p, f) for p, f in zip(placed, figures, strict=True) if p is not None)
+    overrides = {
+        file_row.excel_row: notes[reader.marks[file_row.excel_row]]
+        for file_row in rows
+        if reader.marks.get(file_row.excel_row) in notes
+    }
+    lines = tuple(
+        _line(p, f, overrides.get(r.excel_row) if not r.implied else None)
+        for r, p, f in zip(rows, placed, figures, strict=True)
+        if p is not None
+    )
     problems.sort(key=lambda p: (p.row or 0, len(p.column), p.column))
     new_codes = tuple(p.indicator.code for p in placed if p is not None and p.new)
     return ImportResult(Table(year, lines), problems, sheet.title, header, new_codes, tuple(warnings))
@@ -306,7 +478,54 @@ def _slips(excel_row: int, indicator: Indicator, figures: _Figures) -> list[str]
     return [f"dòng {excel_row}: {slip}" for slip in said]
 
 
-def _line(placed: Placed, figures: _Figures) -> TableLine:
+def _direction_from_report(placed: Placed | None, figures: _Figures, adjusted: bool) -> Placed | None:
+    """A new indicator's better direction, as bkdesk's report shows it by its computed verdict.
+
+    The report prints the verdict bkdesk computed with the indicator's direction; where
+    "higher is better" would not give it and another direction does, that one is taken,
+    so the table evaluates as it was printed. An adjusted verdict says nothing of it.
+    """
+    if placed is None or not placed.new or adjusted or figures.target is None or figures.value is None:
+        return placed
+    try:
+        target, estimate = parse_quantity(figures.target), parse_quantity(figures.value)
+        printed = parse_verdict(figures.verdict)
+    except (QuantityError, VerdictError):
+        return placed  # the cell's own problem is reported
+    if judge(target, estimate, Direction.HIGHER) == printed:
+        return placed
+    for direction in (Direction.LOWER, Direction.NONE):
+        if judge(target, estimate, direction) == printed:
+            return Placed(replace(placed.indicator, direction=direction), new=True)
+    return placed
+
+
+def _report_notes(following: Iterator[tuple[int, tuple[ExcelCell, ...]]]) -> dict[str, tuple[Verdict | None, str]]:
+    """The notes under bkdesk's report: each adjusted verdict by its mark, with its reason."""
+    # A note longer than Excel's tallest row goes on in the rows under it, cut at a space.
+    texts: list[str] = []
+    for _excel_row, row_cells in following:
+        first = row_cells[0].value if row_cells else None
+        if not isinstance(first, str) or not clean(first):
+            continue
+        if re.match(r"\(\d+\) ", clean(first)) or not texts:
+            texts.append(clean(first))
+        else:
+            texts[-1] += " " + clean(first)
+    found: dict[str, tuple[Verdict | None, str]] = {}
+    for text in texts:
+        match = _REPORT_NOTE.fullmatch(text)
+        if match is None:
+            continue
+        try:
+            verdict = parse_verdict(match.group(2))
+        except VerdictError:
+            continue  # "Chưa đánh giá": the office took the verdict back to none
+        found[match.group(1)] = (verdict, match.group(3))
+    return found
+
+
+def _line(placed: Placed, figures: _Figures, override: tuple[Verdict | None, str] | None = None) -> TableLine:
     return TableLine(
         indicator=placed.indicator,
         target=figures.target,
@@ -315,6 +534,7 @@ def _line(placed: Placed, figures: _Figures) -> TableLine:
         reported_pct_last_year=figures.same_period,
         last_year=figures.last_year,
         note=figures.note,
+        override=override,
     )
 
 

@@ -17,7 +17,7 @@ from bkdesk.evaluation import EvaluatedRow, Evaluation, round2
 from bkdesk.numbers import format_percent
 from bkdesk.quantities import Kind, Quantity
 from bkdesk.reports.settings import ReportSettings, date_words
-from bkdesk.summary import Counts, group_name
+from bkdesk.summary import Counts, group_label, group_name
 from bkdesk.text import clean
 from bkdesk.verdicts import NOT_EVALUATED, Verdict
 
@@ -115,7 +115,7 @@ class GroupLine:
 
     @property
     def label(self) -> str:
-        return f"{self.group}. {self.name}"
+        return group_label(self.group)
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +270,8 @@ def reference_of(row: EvaluatedRow, rows_by_code: dict[str, EvaluatedRow]) -> st
         seen.add(current.code)
         stt = clean(current.indicator.stt)
         if is_numbered_stt(stt):
-            return f"{current.indicator.group}.{stt.rstrip('.')}"
+            group = current.indicator.group
+            return f"{group}.{stt.rstrip('.')}" if group else stt.rstrip(".")
         parent = current.indicator.parent
         current = rows_by_code.get(parent) if parent is not None else None
     return row.indicator.group

@@ -125,6 +125,7 @@ def test_the_menu_is_the_synthesis_offices(window: MainWindow) -> None:
     assert [a.text() for a in window.exchange_menu.actions() if not a.isSeparator()] == [
         "Cấp tệp thiết lập cho phòng…",
         "Xuất mẫu Excel cho phòng…",
+        "Nhập biểu chỉ tiêu từ Excel…",
         "Nhận số liệu các phòng…",
         "Xung đột số liệu…",
         "Gửi phản hồi cho phòng…",
