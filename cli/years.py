@@ -26,7 +26,7 @@ def run_new_year(args: argparse.Namespace) -> int:
     from db.years import check_new_year, check_years, create_year
 
     check_years(args.source, args.year)  # before the database is opened: a wrong year is a typing slip
-    db = open_db(args)
+    db = open_db(args, plain=True)  # the work is plain SQL: SQLAlchemy is not loaded for a file
     check_new_year(db, args.source, args.year)  # a refusal makes no backup
     before(db, BackupReason.NEW_YEAR)
     made = create_year(db, args.source, args.year, actor=current_user())
