@@ -39,7 +39,7 @@ PLAIN = (
     "import sqlite3, sys\n"
     "connection = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
     "connection.execute('BEGIN IMMEDIATE')\n"
-    "connection.execute(\"INSERT INTO targets (indicator_id, year, position, text) "
+    'connection.execute("INSERT INTO targets (indicator_id, year, position, text) '
     f"SELECT indicator_id, {NEW}, position, '' FROM targets WHERE year = {SOURCE}\")\n"
     "connection.execute('COMMIT')\n"
     "connection.close()\n"
@@ -100,9 +100,10 @@ def main() -> int:
         built = Path(folder) / "built.sqlite"
         start = time.perf_counter()
         build(built)
+        size = format_number(round(built.stat().st_size / 1e6, 1), 1)
         print(
-            f"Cơ sở dữ liệu {format_number(INDICATORS)} chỉ tiêu, biểu năm {SOURCE}: "
-            f"{format_number(round(built.stat().st_size / 1e6, 1), 1)} MB (tạo trong {time.perf_counter() - start:.1f} s)"
+            f"Cơ sở dữ liệu {format_number(INDICATORS)} chỉ tiêu, biểu năm {SOURCE}: {size} MB "
+            f"(tạo trong {time.perf_counter() - start:.1f} s)"
         )
         ours: list[float] = []
         plain: list[float] = []

@@ -14,7 +14,6 @@ from bkdesk.evaluation import round2
 from db import tables
 from db.audit import history
 from db.database import Database
-from db.demo import install_demo
 from db.entry import set_value
 from db.errors import InvalidInput, StoreError
 from db.models import TargetRow
@@ -72,7 +71,7 @@ SEED_2021_TARGETS = {
     "E.5": "86",
     "E.3": "70",
     "E.4": "50",
-    # 12. Tuyển quân, bồi dưỡng kiến thức quốc phòng các đối tượng 100%; điều tra, khám phá 85%; tai nạn giao thông giảm.
+    # 12. Tuyển quân, bồi dưỡng kiến thức quốc phòng 100%; điều tra, khám phá 85%; tai nạn giao thông giảm.
     "D.1": "100",
     "D.2": "100",
     "D.3": "100",
@@ -106,9 +105,7 @@ def test_new_year_copies_every_row_of_the_table_with_empty_targets(demo_db: Data
     with demo_db.read() as session:
         positions = {
             year: dict(
-                session.execute(
-                    select(TargetRow.indicator_id, TargetRow.position).where(TargetRow.year == year)
-                ).all()
+                session.execute(select(TargetRow.indicator_id, TargetRow.position).where(TargetRow.year == year)).all()
             )
             for year in (2021, 2022)
         }
