@@ -44,6 +44,7 @@ class BackupReason(Enum):
     FEEDBACK = ("nhan-phan-hoi", "nhận tệp phản hồi của văn phòng tổng hợp", "")
     LOCK = ("chot-so-lieu", "chốt số liệu", "")
     UNLOCK = ("mo-khoa", "mở khóa số liệu", "")
+    NEW_YEAR = ("tao-nam-moi", "tạo năm mới", "")
     RESTORE = ("khoi-phuc", "khôi phục bản sao lưu", "")
     UPGRADE = ("nang-cap", "nâng cấp cơ sở dữ liệu lên phiên bản mới", "")
     CLOSE = ("dong-ung-dung", "", "khi đóng ứng dụng sau khi có thay đổi")

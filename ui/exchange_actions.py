@@ -81,6 +81,9 @@ class ExchangeActions(QObject):
         self.status_action = new("Tình hình nộp", self.show_status_tab, tip="Phòng nào đã nộp, đã nhập bao nhiêu")
         self.lock_action = new("Chốt số liệu…", lambda: self.change_lock(True), tip="Khóa số liệu của kỳ")
         self.unlock_action = new("Mở khóa số liệu…", lambda: self.change_lock(False), tip="Mở khóa để sửa lại")
+        self.new_year_action = new(
+            "Tạo năm mới…", self.new_year, tip="Tạo biểu chỉ tiêu năm mới từ biểu một năm trước (nhiệm vụ để trống)"
+        )
         self.submit_action = new(
             "Gửi số liệu…", self.submit, ["Ctrl+Shift+S"], "Ghi tệp nộp số liệu đã ký để gửi văn phòng tổng hợp"
         )
@@ -110,6 +113,7 @@ class ExchangeActions(QObject):
             self.status_action,
             self.lock_action,
             self.unlock_action,
+            self.new_year_action,
         ]
         self.phong_actions = [self.submit_action, self.receive_feedback_action]
         self.any_actions = [self.setup_action, self.other_database_action]
@@ -122,6 +126,7 @@ class ExchangeActions(QObject):
         menu.addSeparator()
         menu.addAction(self.lock_action)
         menu.addAction(self.unlock_action)
+        menu.addAction(self.new_year_action)
         menu.addSeparator()
         menu.addAction(self.submit_action)
         menu.addAction(self.receive_feedback_action)
@@ -390,6 +395,11 @@ class ExchangeActions(QObject):
         self.refresh_state()
         self.window.show_message(" ".join(lines))
         self.inform(title, "\n".join(lines))
+
+    def new_year(self) -> None:
+        from ui.year_flow import new_year
+
+        new_year(self)
 
     # ---- the "Tình hình nộp" tab ----------------------------------------------------------------
 

@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
     firstPainted = Signal()
     changeSessionRequested = Signal()
     reopenRequested = Signal(str, str, int)  # database file, role ("" = ask), year (0 = ask)
+    yearAdded = Signal(int)  # a year's table was just made (Tạo năm mới…): offer it and show it
 
     def __init__(self, settings: SettingsStore | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)

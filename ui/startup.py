@@ -61,6 +61,7 @@ class AppController(QObject):
         window.firstPainted.connect(self._after_first_paint)
         window.changeSessionRequested.connect(self.choose)
         window.reopenRequested.connect(self.reopen)
+        window.yearAdded.connect(self.add_year)
 
     def _database_options(self) -> AppOptions:
         """Without ``--db``/``--db-url``: the database the user last switched to (a phòng's), if it is still there."""
@@ -226,6 +227,19 @@ class AppController(QObject):
         worker.finished.connect(done)
         worker.failed.connect(failed)
         worker.start()
+
+    def add_year(self, year: int) -> None:
+        """A table just made for ``year``: the chooser offers it, and the window shows it as the same user."""
+        from ui.session import load_task
+
+        context = self.window.context
+        if self.opened is None or context is None or (self.worker is not None and self.worker.is_running):
+            return
+        self.opened.years = sorted({*self.opened.years, year})
+        choice = Choice(context.role, year, context.period)
+        self.settings.save_choice(choice)
+        self.window.show_loading(f"Đang tải biểu năm {year}…")
+        self._run(Worker(load_task(self.opened, choice), self), self._loaded)
 
     def reopen(self, database: str, role: str, year: int) -> None:
         """Open another database file (a phòng's, just set up) in this window; it is remembered for next time.

@@ -132,6 +132,7 @@ def test_the_menu_is_the_synthesis_offices(window: MainWindow) -> None:
         "Tình hình nộp",
         "Chốt số liệu…",
         "Mở khóa số liệu…",
+        "Tạo năm mới…",
         "Gửi số liệu…",
         "Nhận phản hồi…",
         "Chọn số sau phản hồi…",
