@@ -96,7 +96,7 @@ def chart_point(text: str) -> Decimal | None:
 
 
 def last_year_figure(estimate: str, result: str) -> str:
-    """Last year's figure as ``db.tables.load_rows`` takes it: the final result where there is one, else the estimate."""
+    """Last year's figure as ``db.tables.load_rows`` takes it: the final result if there is one, else the estimate."""
     return result or estimate
 
 
