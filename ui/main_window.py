@@ -487,7 +487,12 @@ class MainWindow(QMainWindow):
             return
         indicator = self.model.rows[row].indicator
         entries = self.model.store.history(indicator.code)
-        dialog = HistoryDialog(f"{indicator.code} {indicator.name}", entries, self)
+        from db import history  # imported here: the reading thread never imports
+
+        db, code = self.model.store.context.db, indicator.code
+        dialog = HistoryDialog(
+            f"{indicator.code} {indicator.name}", entries, self, read_years=lambda: history.history(db, code)
+        )
         self.run_dialog(dialog)
 
     # ---- closing --------------------------------------------------------------------------------
