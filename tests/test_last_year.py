@@ -28,10 +28,11 @@ def test_last_years_figure_comes_before_the_printed_ratio() -> None:
     estimated = evaluate_row(row(last_year="2.440", last_year_source=LAST_YEAR_ESTIMATE))
     assert (estimated.pct_last_year, estimated.last_year_source) == (Decimal(125), "uoc")
     printed = evaluate_row(row(reported_pct_last_year="100", reported_pct_estimate="3.050"))
-    assert (printed.pct_last_year, printed.last_year_source, printed.same_period_text) == (Decimal(100), "ty-le-in", "100")
+    assert (printed.pct_last_year, printed.last_year_source) == (Decimal(100), "ty-le-in")
+    assert printed.same_period_text == "100"  # shown as written
     nothing = evaluate_row(row())
     assert (nothing.pct_last_year, nothing.last_year_source) == (None, "")
-    assert LAST_YEAR_RESULT == RowInput(SHOP).last_year_source  # a last year's figure is its final one by default
+    assert RowInput(SHOP).last_year_source == LAST_YEAR_RESULT  # a last year's figure is its final one by default
 
 
 def test_a_printed_ratio_is_worked_out_again_once_the_estimate_changes() -> None:

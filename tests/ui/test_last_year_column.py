@@ -63,16 +63,15 @@ def test_the_printed_ratio_follows_the_estimate_and_says_so(kt_model: EntryModel
     assert str(cell(kt_model, "A.2", PCT_LAST_YEAR, TOOLTIP)).startswith("Tỷ lệ in trong biểu gốc: 100%")
 
 
-def test_last_years_result_typed_by_the_office_drives_the_ratio(
-    synthesis_model: EntryModel, demo_db: Database
-) -> None:
+def test_last_years_result_typed_by_the_office_drives_the_ratio(synthesis_model: EntryModel, demo_db: Database) -> None:
     row = synthesis_model.row_of("A.2")
     assert synthesis_model.edit_cell(row, LAST_YEAR, "2.900")
     assert cell(synthesis_model, "A.2", LAST_YEAR) == "2.900"
     assert cell(synthesis_model, "A.2", PCT_LAST_YEAR) == "105,17"  # 3.050 ÷ 2.900
     assert str(cell(synthesis_model, "A.2", PCT_LAST_YEAR, TOOLTIP)).startswith("Thực hiện năm 2019: 2.900")
     entry = history(demo_db, 2019, "A.2")[-1]
-    assert (entry.period, entry.old, entry.new, entry.actor) == ("thuc-hien", "", "2.900", "tong_hop (Văn phòng tổng hợp)")
+    assert (entry.period, entry.old, entry.new) == ("thuc-hien", "", "2.900")
+    assert entry.actor.startswith("tong_hop")
     synthesis_model.undo_stack.undo()
     assert cell(synthesis_model, "A.2", LAST_YEAR) == ""
     assert cell(synthesis_model, "A.2", PCT_LAST_YEAR) == "100"  # back to the printed ratio

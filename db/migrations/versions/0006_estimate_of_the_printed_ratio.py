@@ -40,4 +40,3 @@ def upgrade() -> None:
         WHERE reported_pct_last_year != ''
         """
     )
-
