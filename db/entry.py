@@ -534,7 +534,11 @@ def write_last_year(
             session.add(TargetRow(indicator_id=indicator.id, year=previous, position=placed[indicator.id].position))
     session.flush()
     writes = [CellWrite(cell.code, VALUE, cell.new, cell.expected) for cell in cells]
-    changes = write_fields(session, previous, PeriodKind.RESULT, writes, actor=actor, reason=reason, source=source)
+    try:
+        changes = write_fields(session, previous, PeriodKind.RESULT, writes, actor=actor, reason=reason, source=source)
+    except StaleValue as exc:
+        label = FIELD_LABELS[LAST_YEAR]
+        raise StaleValue([replace(item, field=LAST_YEAR, label=label) for item in exc.stale], exc.total) from None
     return [replace(change, field=LAST_YEAR) for change in changes]
 
 
