@@ -22,6 +22,15 @@ from bkdesk.summary import Summary, summarise
 from bkdesk.verdicts import Verdict, judge
 
 HUNDRED = Decimal(100)
+# Where "so với cùng kỳ" came from (``evaluate --json``'s ``last_year_source``): last year's
+# final result, last year's estimate, or the ratio a table printed (recomputed after the
+# estimate changes from the implied base, which is never shown).
+LAST_YEAR_RESULT = "thuc-hien"
+LAST_YEAR_ESTIMATE = "uoc"
+PRINTED_RATIO = "ty-le-in"
+LAST_YEAR_ZERO = "năm trước bằng 0, không tính được tỷ lệ"
+LAST_YEAR_NOT_A_NUMBER = "số năm trước không phải là một số, không tính được tỷ lệ"
+PRINTED_RATIO_STALE = "tỷ lệ in trong biểu gốc không tính lại được với ước thực hiện hiện nay"
 WORDS_FOR_A_NUMBER = (
     "Ước thực hiện ghi bằng chữ trong khi nhiệm vụ là số: lưu như một nhận xét, không đánh giá tự động; "
     "cần điều chỉnh đánh giá bằng tay"
@@ -45,13 +54,17 @@ class RowInput:
     indicator: Indicator
     target: str = ""
     estimate: str = ""
+    # Last year's result as looked up: its final figure, else its estimate (``last_year_source`` says which).
     last_year: str = ""
     reported_verdict: Verdict | None = None
+    # The "so với cùng kỳ" a table printed, and the estimate it was printed for.
     reported_pct_last_year: str = ""
     override: Override | None = None
     note: str = ""
     # A target in another year's table: a row without unit or target this year is then no heading.
     target_other_year: bool = False
+    last_year_source: str = LAST_YEAR_RESULT
+    reported_pct_estimate: str = ""
 
 
 class EvaluatedRow(NamedTuple):
@@ -66,6 +79,13 @@ class EvaluatedRow(NamedTuple):
     pct_last_year: Decimal | None
     warnings: tuple[str, ...] = ()
     depth: int = 0
+    # What "so với cùng kỳ" was worked out from (``LAST_YEAR_RESULT``, ``LAST_YEAR_ESTIMATE``,
+    # ``PRINTED_RATIO``, or "" for nothing), the text to show instead of the formatted
+    # percentage (the printed ratio as written while the estimate is the one it was printed
+    # for, or its words), and why no ratio could be worked out.
+    last_year_source: str = ""
+    same_period_text: str = ""
+    same_period_note: str = ""
 
     @property
     def indicator(self) -> Indicator:
@@ -123,8 +143,22 @@ def pct_plan(target: Quantity, estimate: Quantity) -> Decimal | None:
     return ratio(low, reference)
 
 
+class SamePeriod(NamedTuple):
+    """% so với cùng kỳ of one row and where it came from (see :class:`EvaluatedRow`)."""
+
+    value: Decimal | None
+    source: str = ""
+    text: str = ""
+    note: str = ""
+    # Computed from last year's figure while a ratio printed for this very estimate is also stored.
+    check_printed: bool = False
+
+
+_NO_SAME_PERIOD = SamePeriod(None)
+
+
 def pct_last_year(estimate: Quantity, last_year: Quantity, reported: str) -> Decimal | None:
-    """% so với cùng kỳ from last year's figure, else the figure entered for it."""
+    """% so với cùng kỳ from last year's figure, else the printed ratio as written."""
     computed = _computed_pct_last_year(estimate, last_year)
     return computed if computed is not None else reported_pct(reported)
 
@@ -134,6 +168,63 @@ def _computed_pct_last_year(estimate: Quantity, last_year: Quantity) -> Decimal 
     if estimate.kind is Kind.REACH and last_year.kind is Kind.REACH and low is not None and previous:
         return low * HUNDRED / previous
     return None
+
+
+def same_period(row: RowInput, estimate: Quantity, last_year: Quantity) -> SamePeriod:
+    """% so với cùng kỳ, looked up in order: last year's figure (its final result, else its
+    estimate), else the ratio the table printed.
+
+    A printed ratio R is shown as written while the estimate is the one it was printed for
+    (E); once the estimate is E', it is E' × R ÷ E (E' over the implied base E × 100 ÷ R,
+    which is never shown). Words (``Duy trì``) and ratios that cannot be worked out again
+    keep their text.
+    """
+    if row.last_year:
+        source = row.last_year_source or LAST_YEAR_RESULT
+        previous = last_year.low
+        if last_year.kind is not Kind.REACH or previous is None:
+            return SamePeriod(None, source, note=LAST_YEAR_NOT_A_NUMBER)
+        if previous == 0:
+            return SamePeriod(None, source, note=LAST_YEAR_ZERO)
+        low = estimate.low
+        if estimate.kind is not Kind.REACH or low is None:
+            return SamePeriod(None, source)
+        return SamePeriod(low * HUNDRED / previous, source, check_printed=_printed_for(row, estimate))
+    printed = row.reported_pct_last_year
+    if not printed:
+        return _NO_SAME_PERIOD
+    text = printed.strip()
+    ratio_value = reported_pct(printed)
+    if ratio_value is None or _printed_for(row, estimate):
+        # Words, or the estimate the ratio was printed for: shown exactly as written.
+        return SamePeriod(ratio_value, PRINTED_RATIO, text)
+    low = estimate.low
+    if estimate.kind is not Kind.REACH or low is None:
+        return SamePeriod(None, PRINTED_RATIO) if estimate.is_empty else SamePeriod(None, PRINTED_RATIO, text)
+    try:
+        base = parse_text(row.reported_pct_estimate)
+    except QuantityError:
+        base = EMPTY
+    printed_for = base.low
+    if base.kind is not Kind.REACH or printed_for is None:
+        return SamePeriod(None, PRINTED_RATIO, text)  # printed for words or a bound: its text stays
+    if printed_for == 0 or ratio_value == 0:
+        return SamePeriod(None, PRINTED_RATIO, note=PRINTED_RATIO_STALE)
+    return SamePeriod(low * ratio_value / printed_for, PRINTED_RATIO)
+
+
+def _printed_for(row: RowInput, estimate: Quantity) -> bool:
+    """Whether the stored printed ratio was printed for this estimate (or for one nobody recorded)."""
+    if not row.reported_pct_last_year:
+        return False
+    printed_for = row.reported_pct_estimate
+    if not printed_for or printed_for == row.estimate:
+        return True
+    try:
+        then = parse_text(printed_for)
+    except QuantityError:
+        return False
+    return then.kind is Kind.REACH and estimate.kind is Kind.REACH and then.low == estimate.low
 
 
 def reported_pct(text: str) -> Decimal | None:
@@ -176,11 +267,10 @@ def evaluate_row(
     override = row.override
     verdict = computed if override is None else override.verdict
     plan = pct_plan(target, estimate)
-    computed_same_period = _computed_pct_last_year(estimate, last_year)
-    if computed_same_period is not None:
-        same_period: Decimal | None = computed_same_period
+    if row.last_year or row.reported_pct_last_year:
+        found_same_period = same_period(row, estimate, last_year)
     else:
-        same_period = reported_pct(row.reported_pct_last_year) if row.reported_pct_last_year else None
+        found_same_period = _NO_SAME_PERIOD
     reported = row.reported_verdict
     if reported is not None and computed is not None and reported is not computed:
         warnings.append(f"Đánh giá trong biểu ({reported}) khác đánh giá theo quy tắc ({computed})")
@@ -195,12 +285,30 @@ def evaluate_row(
             warnings.append(WORDS_FOR_A_NUMBER)
         else:
             warnings.append("Chỉ tiêu ghi bằng chữ: cần điều chỉnh đánh giá bằng tay")
-    found = plausibility_warnings(row, target, estimate, last_year, children, policy, computed_same_period)
+    if found_same_period.note == LAST_YEAR_ZERO:
+        warnings.append(f"So với cùng kỳ: {LAST_YEAR_ZERO}")
+    # A printed ratio is checked against the one computed from last year's figure only while
+    # the estimate is the one it was printed for.
+    checked = found_same_period.value if found_same_period.check_printed else None
+    found = plausibility_warnings(row, target, estimate, last_year, children, policy, checked)
     if found:
         warnings.extend(found)
     return _new_tuple(
         EvaluatedRow,
-        (row, target, estimate, computed, verdict, plan, same_period, tuple(warnings) if warnings else (), depth),
+        (
+            row,
+            target,
+            estimate,
+            computed,
+            verdict,
+            plan,
+            found_same_period.value,
+            tuple(warnings) if warnings else (),
+            depth,
+            found_same_period.source,
+            found_same_period.text,
+            found_same_period.note,
+        ),
     )
 
 

@@ -33,6 +33,11 @@ def row_json(row: EvaluatedRow) -> dict[str, Any]:
         "pct_plan": _number(row.pct_plan),
         "pct_last_year": _number(row.pct_last_year),
         "reported_pct_last_year": row.input.reported_pct_last_year,
+        # Last year's result and where it came from (thuc-hien, uoc, ty-le-in, or ""); a base
+        # implied by a printed ratio is never given out.
+        "last_year": row.input.last_year,
+        "last_year_source": row.last_year_source,
+        "last_year_note": row.same_period_note,
         "warnings": list(row.warnings),
     }
 
@@ -73,7 +78,7 @@ def evaluation_text(evaluation: Evaluation) -> str:
             notes.append(f"* {indicator.code}: đánh giá đã điều chỉnh — {override.reason}")
         elif row.reported_disagrees:
             verdict += "!"
-        same_period = format_percent(row.pct_last_year) or row.input.reported_pct_last_year
+        same_period = row.same_period_text or format_percent(row.pct_last_year)
         lines.append(
             f"{_cut(stt, 6):<6} {_cut(name, NAME_WIDTH):<{NAME_WIDTH}} {_cut(indicator.unit, 14):<14} "
             f"{_cut(row.target.text, 12):>12} {_cut(row.estimate.text, 12):>12} {verdict:<11} "

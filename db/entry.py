@@ -1,8 +1,10 @@
 """Writing figures, one field at a time, knowing what each write overwrites.
 
 The fields are the figure (``value``: an estimate or a result), its note, the target,
-the same-period figure as a table printed it, and the verdict override. A write
-changes the field it names and nothing else: a note never sends the figure back.
+last year's result (stored as last year's final figure, synthesis office only), and the
+verdict override; an imported table also stores the "so với cùng kỳ" it printed, which
+nobody types. A write changes the field it names and nothing else: a note never sends
+the figure back.
 
 Each write runs in a write transaction (:meth:`db.database.Database.begin` holds the
 write lock from its start), reads the stored value there and takes the audit's old
@@ -19,7 +21,7 @@ them, so the app, ``set-value`` and imports refuse exactly the same things.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import NamedTuple, ParamSpec
 
@@ -35,9 +37,10 @@ from db.database import Database
 from db.errors import InvalidInput, StaleField, StaleValue, StoreError
 from db.figure_rules import FIELD_LABELS as FIELD_LABELS
 from db.figure_rules import FIGURE_ACTIONS as FIGURE_ACTIONS
+from db.figure_rules import LAST_YEAR as LAST_YEAR
 from db.figure_rules import NOTE as NOTE
+from db.figure_rules import PRINTED_RATIO as PRINTED_RATIO
 from db.figure_rules import REPORTED_VERDICT as REPORTED_VERDICT
-from db.figure_rules import SAME_PERIOD as SAME_PERIOD
 from db.figure_rules import TARGET as TARGET
 from db.figure_rules import VALUE as VALUE
 from db.figure_rules import VERDICT as VERDICT
@@ -52,7 +55,7 @@ from db.tables import ensure_period, find_indicator
 _P = ParamSpec("_P")
 
 # The columns of an indicator's figure row (``ValueRow``) that each field is stored in.
-_COLUMNS = {VALUE: "text", NOTE: "note", SAME_PERIOD: "reported_pct_last_year", REPORTED_VERDICT: "reported_verdict"}
+_COLUMNS = {VALUE: "text", NOTE: "note", PRINTED_RATIO: "reported_pct_last_year", REPORTED_VERDICT: "reported_verdict"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +75,9 @@ class Change:
 class CellWrite(NamedTuple):
     """One field of one indicator to store.
 
-    ``field`` is ``VALUE``, ``NOTE``, ``TARGET`` or ``SAME_PERIOD``; ``new`` the text to
-    store (checked here); ``expected`` the stored text the person saw, or ``None`` to
-    overwrite whatever is stored.
+    ``field`` is ``VALUE``, ``NOTE``, ``TARGET`` or ``LAST_YEAR`` (an import also writes
+    ``PRINTED_RATIO``); ``new`` the text to store (checked here); ``expected`` the stored
+    text the person saw, or ``None`` to overwrite whatever is stored.
     """
 
     code: str
@@ -121,7 +124,7 @@ def _check(field: str, text: str, indicator: IndicatorRow) -> str:
         return _checked(check_value, text, _place(indicator))
     if field == NOTE:
         return _checked(check_note, text, _place(indicator))
-    if field in (SAME_PERIOD, REPORTED_VERDICT):
+    if field in (PRINTED_RATIO, REPORTED_VERDICT):
         return clean(text)
     raise ValueError(f"unknown field {field!r}")
 
@@ -371,7 +374,13 @@ def _value_rows(
 def _new_value_row(session: Session, indicator: IndicatorRow, period: PeriodRow, prepared: Prepared | None) -> ValueRow:
     # Every column set here: a row made in a batch has no column defaults until its flush.
     value = ValueRow(
-        indicator_id=indicator.id, period_id=period.id, text="", note="", reported_verdict="", reported_pct_last_year=""
+        indicator_id=indicator.id,
+        period_id=period.id,
+        text="",
+        note="",
+        reported_verdict="",
+        reported_pct_last_year="",
+        reported_pct_estimate="",
     )
     session.add(value)
     if prepared is not None:
@@ -476,8 +485,61 @@ def write_cells(
     One cell whose stored value is no longer its ``expected`` refuses the whole block
     with one :class:`StaleValue`. On a phòng's database only its own figures may be entered.
     """
+    printed = [cell for cell in cells if cell.field in (PRINTED_RATIO, REPORTED_VERDICT)]
+    if printed:
+        # What a table printed is stored by its import; a person enters last year's result instead.
+        raise InvalidInput(f"{FIELD_LABELS[printed[0].field].capitalize()} chỉ nhập được từ biểu, không sửa tay")
+    this_year = [cell for cell in cells if cell.field != LAST_YEAR]
+    last_year = [cell for cell in cells if cell.field == LAST_YEAR]
     with db.begin() as session:
-        return write_fields(session, year, kind, cells, actor=actor, reason=reason, source=source, own_rows_only=True)
+        changes = (
+            write_fields(session, year, kind, this_year, actor=actor, reason=reason, source=source, own_rows_only=True)
+            if this_year
+            else []
+        )
+        if last_year:
+            changes.extend(write_last_year(session, year, last_year, actor=actor, reason=reason, source=source))
+        return changes
+
+
+def write_last_year(
+    session: Session,
+    year: int,
+    cells: Sequence[CellWrite],
+    *,
+    actor: str,
+    reason: str = "",
+    source: str = audit.BY_HAND,
+) -> list[Change]:
+    """Store last year's result of ``year``'s rows (synthesis office only), inside the caller's transaction.
+
+    It is year-1's final (thực hiện) figure, as an imported "Thực hiện năm Y-1" column is: a
+    row not yet in year-1's table gets its place there first, at its place in ``year``'s. The
+    changes come back as ``LAST_YEAR``; the audit records them as year-1's figures.
+    """
+    role = role_in(session)
+    if not role.is_synthesis:
+        raise StoreError(f"Chỉ văn phòng tổng hợp nhập thực hiện năm trước; cơ sở dữ liệu này thuộc {role.label}")
+    # It moves this year's "so với cùng kỳ": a locked period of this year refuses it, as a target.
+    _refuse_locked_year(session, year)
+    previous = year - 1
+    indicators = _indicators(session, cells, None)
+    placed = _targets(session, year, list(indicators.values()))
+    query = select(TargetRow.indicator_id).where(
+        TargetRow.year == previous, TargetRow.indicator_id.in_([i.id for i in indicators.values()])
+    )
+    there = set(session.scalars(query))
+    for indicator in indicators.values():
+        if indicator.id not in there:
+            session.add(TargetRow(indicator_id=indicator.id, year=previous, position=placed[indicator.id].position))
+    session.flush()
+    writes = [CellWrite(cell.code, VALUE, cell.new, cell.expected) for cell in cells]
+    try:
+        changes = write_fields(session, previous, PeriodKind.RESULT, writes, actor=actor, reason=reason, source=source)
+    except StaleValue as exc:
+        label = FIELD_LABELS[LAST_YEAR]
+        raise StaleValue([replace(item, field=LAST_YEAR, label=label) for item in exc.stale], exc.total) from None
+    return [replace(change, field=LAST_YEAR) for change in changes]
 
 
 def set_value(
@@ -527,8 +589,8 @@ def set_field(
     reason: str = "",
     expected: str | None = None,
 ) -> Change | None:
-    """Change one field of a period's row alone (``NOTE``, ``SAME_PERIOD``: ``144,55``, ``Duy trì``), the figure
-    not sent; ``None`` when it was already so."""
+    """Change one field of a period's row alone (``NOTE``; ``LAST_YEAR``: last year's result, ``3.050``), the
+    figure not sent; ``None`` when it was already so."""
     changes = write_cells(db, year, kind, [CellWrite(code, field, text, expected)], actor=actor, reason=reason)
     return changes[0] if changes else None
 

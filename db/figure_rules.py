@@ -18,7 +18,10 @@ from db.errors import InvalidInput, StoreError
 VALUE = "value"
 NOTE = "note"
 TARGET = "target"
-SAME_PERIOD = "reported_pct_last_year"
+# Last year's result, stored as year-1's final figure; what "so với cùng kỳ" is worked out from.
+LAST_YEAR = "last_year"
+# The "so với cùng kỳ" an imported table printed: stored by the import, never typed.
+PRINTED_RATIO = "reported_pct_last_year"
 REPORTED_VERDICT = "reported_verdict"
 VERDICT = "verdict"
 
@@ -26,7 +29,8 @@ FIELD_LABELS = {
     VALUE: "số liệu",
     NOTE: "ghi chú",
     TARGET: "nhiệm vụ",
-    SAME_PERIOD: "so với cùng kỳ",
+    LAST_YEAR: "thực hiện năm trước",
+    PRINTED_RATIO: "so với cùng kỳ in trong biểu",
     REPORTED_VERDICT: "đánh giá trong biểu",
     VERDICT: "điều chỉnh đánh giá",
 }
@@ -34,7 +38,7 @@ FIELD_LABELS = {
 FIGURE_ACTIONS = {
     VALUE: "sửa giá trị",
     NOTE: "sửa ghi chú",
-    SAME_PERIOD: "sửa so với cùng kỳ",
+    PRINTED_RATIO: "nhập từ biểu",
     REPORTED_VERDICT: "nhập từ biểu",
 }
 # A figure changed under a verdict an imported table printed: the verdict is dropped, and the audit says so.

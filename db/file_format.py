@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # The oldest schema this release reads as it is, without migrating it: a file on read-only
 # media cannot be upgraded. Version 2 only added the file marker; version 3 changed the
 # exchange tables, which the first screen and the reports do not read, but signing and

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bkdesk.catalogue import Department, Direction, Indicator, PeriodKind
-from bkdesk.evaluation import Override, RowInput
+from bkdesk.evaluation import LAST_YEAR_ESTIMATE, LAST_YEAR_RESULT, Override, RowInput
 from bkdesk.verdicts import Verdict
 from db.database import SQLITE_HEADER, Access, open_sqlite, untouched_access
 from db.file_format import APPLICATION_ID, ROLE_KEY, SCHEMA_VERSION, SYNTHESIS_ROLE, LockState
@@ -38,7 +38,7 @@ _ROWS = """
     ORDER BY t.position, i.id
 """
 _VALUES = """
-    SELECT indicator_id, text, note, reported_verdict, reported_pct_last_year
+    SELECT indicator_id, text, note, reported_verdict, reported_pct_last_year, reported_pct_estimate
     FROM indicator_values WHERE period_id = ?
 """
 _TARGETED_ELSEWHERE = "SELECT DISTINCT indicator_id FROM targets WHERE year != ? AND text != ''"
@@ -146,7 +146,7 @@ class FirstScreenReader:
         count: int = self._all(f"SELECT COUNT(*) FROM {_CHOICES}")[0][0]
         return count
 
-    def _values(self, year: int, kind: PeriodKind) -> dict[int, tuple[str, str, str, str]]:
+    def _values(self, year: int, kind: PeriodKind) -> dict[int, tuple[str, str, str, str, str]]:
         period = self._period(year, kind)
         if period is None:
             return {}
@@ -155,11 +155,12 @@ class FirstScreenReader:
     def rows(self, year: int, kind: PeriodKind) -> list[RowInput]:
         """As :func:`db.tables.load_rows`: ``year``'s table in printed order, with this period's figures."""
         values = self._values(year, kind)
-        last_year: dict[int, str] = {}
-        for earlier in (PeriodKind.ESTIMATE, PeriodKind.RESULT):  # the final result wins over the estimate
+        last_year: dict[int, tuple[str, str]] = {}
+        # The final result wins over the estimate.
+        for earlier, source in ((PeriodKind.ESTIMATE, LAST_YEAR_ESTIMATE), (PeriodKind.RESULT, LAST_YEAR_RESULT)):
             for indicator_id, (text, *_rest) in self._values(year - 1, earlier).items():
                 if text:
-                    last_year[indicator_id] = text
+                    last_year[indicator_id] = (text, source)
         period = self._period(year, kind)
         overrides = {row[0]: row[1:] for row in self._all(_OVERRIDES, period[0])} if period is not None else {}
         elsewhere = {indicator_id for (indicator_id,) in self._all(_TARGETED_ELSEWHERE, year)}
@@ -178,8 +179,9 @@ class FirstScreenReader:
             sum_of_children,
             target,
         ) in self._all(_ROWS, year):
-            text, note, reported_verdict, reported_pct = values.get(indicator_id, ("", "", "", ""))
+            text, note, reported_verdict, reported_pct, printed_for = values.get(indicator_id, ("", "", "", "", ""))
             override = overrides.get(indicator_id)
+            previous, source = last_year.get(indicator_id, ("", LAST_YEAR_RESULT))
             rows.append(
                 RowInput(
                     indicator=Indicator(
@@ -196,12 +198,14 @@ class FirstScreenReader:
                     ),
                     target=target,
                     estimate=text,
-                    last_year=last_year.get(indicator_id, ""),
+                    last_year=previous,
                     reported_verdict=Verdict(reported_verdict) if reported_verdict else None,
                     reported_pct_last_year=reported_pct,
                     override=_override(*override) if override is not None else None,
                     note=note,
                     target_other_year=indicator_id in elsewhere,
+                    last_year_source=source,
+                    reported_pct_estimate=printed_for,
                 )
             )
         return rows

@@ -129,6 +129,10 @@ class ValueRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     reported_verdict: Mapped[str] = mapped_column(String(16), default="")
     reported_pct_last_year: Mapped[str] = mapped_column(String(64), default="")
+    # The estimate the printed ratio was printed for: once the estimate changes, the ratio is
+    # worked out again from the two (schema 6). A server default, since the bulk writers of
+    # figures name their columns and leave this one out.
+    reported_pct_estimate: Mapped[str] = mapped_column(String(64), default="", server_default="")
     updated_by: Mapped[str] = mapped_column(default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     source: Mapped[str] = mapped_column(Text, default="")

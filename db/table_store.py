@@ -11,8 +11,8 @@ from bkdesk.catalogue import Department, Indicator, PeriodKind
 from bkdesk.tables import Table, TableLine
 from db import audit
 from db.entry import (
+    PRINTED_RATIO,
     REPORTED_VERDICT,
-    SAME_PERIOD,
     CellWrite,
     Change,
     Prepared,
@@ -264,12 +264,12 @@ def _store_reported(
         CellWrite(row.code, field_name, new)
         for field_name, new in (
             (REPORTED_VERDICT, line.reported_verdict),
-            (SAME_PERIOD, line.reported_pct_last_year),
+            (PRINTED_RATIO, line.reported_pct_last_year),
         )
         if new is not None
     ]
     period = prepared.period
-    return write_fields(
+    changes = write_fields(
         session,
         period.year,
         PeriodKind(period.kind),
@@ -279,3 +279,9 @@ def _store_reported(
         prepared=prepared,
         action="nhập từ biểu",
     )
+    value = prepared.values.get(row.id)
+    if line.reported_pct_last_year is not None and value is not None:
+        # The ratio was printed for the figure the table brings (or, without one, the stored
+        # figure): once that changes, the ratio is worked out again from the two.
+        value.reported_pct_estimate = value.text
+    return changes

@@ -6,7 +6,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from bkdesk.catalogue import Department, Direction, Indicator, PeriodKind
-from bkdesk.evaluation import Evaluation, Override, RowInput, evaluate_table
+from bkdesk.evaluation import LAST_YEAR_ESTIMATE, LAST_YEAR_RESULT, Evaluation, Override, RowInput, evaluate_table
 from bkdesk.verdicts import Verdict
 from db.database import Database
 from db.errors import StoreError
@@ -95,13 +95,18 @@ def _values(session: Session, year: int, kind: PeriodKind) -> dict[int, ValueRow
     return {v.indicator_id: v for v in session.scalars(select(ValueRow).where(ValueRow.period_id == period.id))}
 
 
-def _last_year_texts(session: Session, year: int) -> dict[int, str]:
-    """Last year's figure per indicator: the final result where there is one, else the estimate."""
-    texts: dict[int, str] = {}
-    for kind in (PeriodKind.ESTIMATE, PeriodKind.RESULT):
+def _last_year_texts(session: Session, year: int) -> dict[int, tuple[str, str]]:
+    """Last year's result per indicator and where it comes from: the final (thực hiện) figure where there
+    is one, else the estimate.
+
+    A "Thực hiện năm Y-1" column of an imported table and last year's result entered by the
+    synthesis office are both stored as that final figure (:mod:`db.table_store`, :mod:`db.entry`).
+    """
+    texts: dict[int, tuple[str, str]] = {}
+    for kind, source in ((PeriodKind.ESTIMATE, LAST_YEAR_ESTIMATE), (PeriodKind.RESULT, LAST_YEAR_RESULT)):
         for indicator_id, value in _values(session, year - 1, kind).items():
             if value.text:
-                texts[indicator_id] = value.text
+                texts[indicator_id] = (value.text, source)
     return texts
 
 
@@ -124,12 +129,13 @@ def load_rows(db: Database, year: int, kind: PeriodKind = PeriodKind.ESTIMATE) -
         for indicator_row, parent, dept, target_text in result:
             value = values.get(indicator_row.id)
             override = overrides.get(indicator_row.id)
+            previous, source = last_year.get(indicator_row.id, ("", LAST_YEAR_RESULT))
             rows.append(
                 RowInput(
                     indicator=to_indicator(indicator_row, parent, dept),
                     target=target_text,
                     estimate=value.text if value else "",
-                    last_year=last_year.get(indicator_row.id, ""),
+                    last_year=previous,
                     reported_verdict=Verdict(value.reported_verdict) if value and value.reported_verdict else None,
                     reported_pct_last_year=value.reported_pct_last_year if value else "",
                     override=(
@@ -139,6 +145,8 @@ def load_rows(db: Database, year: int, kind: PeriodKind = PeriodKind.ESTIMATE) -
                     ),
                     note=value.note if value else "",
                     target_other_year=indicator_row.id in elsewhere,
+                    last_year_source=source,
+                    reported_pct_estimate=value.reported_pct_estimate if value else "",
                 )
             )
         return rows

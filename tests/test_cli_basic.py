@@ -41,6 +41,9 @@ def test_evaluate_json_has_the_documented_shape(demo_file: Path) -> None:
         "pct_plan": 83.32,
         "pct_last_year": 144.55,
         "reported_pct_last_year": "144,55",
+        "last_year": "",
+        "last_year_source": "ty-le-in",
+        "last_year_note": "",
         "warnings": [],
     }
     assert data["summary"] == {"counted": 59, "Vượt": 23, "Đạt": 27, "Không đạt": 9, "Chưa đánh giá": 0}

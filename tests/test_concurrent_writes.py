@@ -24,8 +24,9 @@ from db.conflicts import list_conflicts
 from db.database import Database
 from db.department_setup import install_setup
 from db.entry import (
+    LAST_YEAR,
     NOTE,
-    SAME_PERIOD,
+    PRINTED_RATIO,
     TARGET,
     VALUE,
     CellWrite,
@@ -35,7 +36,7 @@ from db.entry import (
     set_value,
     write_cells,
 )
-from db.errors import StaleValue
+from db.errors import InvalidInput, StaleValue, StoreError
 from db.issue import issue_department
 from db.schema import open_database
 from db.submission_export import export_submission
@@ -57,7 +58,7 @@ sys.path.insert(0, sys.argv[1])
 from bkdesk.catalogue import PeriodKind
 from db.database import check_file, file_database
 from db.entry import set_value
-from db.errors import StaleValue
+from db.errors import InvalidInput, StaleValue, StoreError
 from db.tables import load_rows
 
 db = file_database(check_file(Path(sys.argv[2])))
@@ -245,26 +246,38 @@ def test_several_stale_cells_give_one_message(demo_db: Database) -> None:
     assert "(và 1 ô khác cũng đã thay đổi); chưa lưu ô nào." in caught.value.message
 
 
-def test_target_override_and_same_period_figure_check_what_was_seen(demo_db: Database, db_path: Path) -> None:
+def test_target_override_and_last_years_result_check_what_was_seen(demo_db: Database, db_path: Path) -> None:
     set_target(demo_db, "A.8", YEAR, "26.000", actor="văn phòng")
     set_override(demo_db, "A.2", YEAR, Verdict.ACHIEVED, "số liệu Cục Thống kê", actor="văn phòng")
-    set_field(demo_db, "A.8", YEAR, SAME_PERIOD, "150", actor="văn phòng")
+    set_field(demo_db, "A.8", YEAR, LAST_YEAR, "14.698", actor="văn phòng")
     before = dump(db_path)
     with pytest.raises(StaleValue, match=r"^A\.8 Đàn lợn: nhiệm vụ đã được «văn phòng» sửa thành 26\.000"):
         set_target(demo_db, "A.8", YEAR, "27.000", actor="x", expected="25.500")
     with pytest.raises(StaleValue, match=r"^A\.2 .*: điều chỉnh đánh giá đã được «văn phòng» sửa thành «Đạt»"):
         set_override(demo_db, "A.2", YEAR, Verdict.EXCEEDED, "khác", actor="x", expected="")
-    with pytest.raises(StaleValue, match=r"so với cùng kỳ đã được «văn phòng» sửa thành 150"):
-        set_field(demo_db, "A.8", YEAR, SAME_PERIOD, "144,55", actor="x", expected="144,55")
+    with pytest.raises(StaleValue, match=r"thực hiện năm trước đã được «văn phòng» sửa thành 14\.698"):
+        set_field(demo_db, "A.8", YEAR, LAST_YEAR, "15.000", actor="x", expected="")
     assert dump(db_path) == before
     assert set_target(demo_db, "A.8", YEAR, "27.000", actor="x", expected="26.000").new == "27.000"
     assert set_override(demo_db, "A.2", YEAR, None, "bỏ", actor="x", expected="Đạt").new == ""
-    change = set_field(demo_db, "A.8", YEAR, SAME_PERIOD, "Duy trì", actor="x", expected="150")
-    assert change is not None and change.new == "Duy trì"
-    # The same-period write leaves the figure and its note alone.
+    change = set_field(demo_db, "A.8", YEAR, LAST_YEAR, "15.000", actor="x", expected="14.698")
+    assert change is not None and change.new == "15.000"
+    # Last year's result leaves this year's figure and its note alone; it is audited as 2019's final figure.
     assert estimate(demo_db, "A.8") == ("21.246", "")
-    rows = {(e.field, e.new) for e in audit.history(demo_db, YEAR, "A.8")}
-    assert {(TARGET, "27.000"), (SAME_PERIOD, "Duy trì")} <= rows
+    assert (TARGET, "27.000") in {(e.field, e.new) for e in audit.history(demo_db, YEAR, "A.8")}
+    assert (VALUE, "thuc-hien", "15.000") in {(e.field, e.period, e.new) for e in audit.history(demo_db, 2019, "A.8")}
+
+
+def test_only_the_synthesis_office_enters_last_years_result_and_nobody_types_the_ratio(demo_db: Database) -> None:
+    with pytest.raises(InvalidInput, match="chỉ nhập được từ biểu"):
+        write_cells(demo_db, YEAR, PeriodKind.ESTIMATE, [CellWrite("A.8", PRINTED_RATIO, "150")], actor="x")
+    assert set_field(demo_db, "A.8", YEAR, LAST_YEAR, "14.698", actor="văn phòng") is not None
+    from db.roles import set_department_role
+
+    with demo_db.begin() as session:
+        set_department_role(session, "KT")  # now Phòng Kinh tế's database
+    with pytest.raises(StoreError, match="Chỉ văn phòng tổng hợp nhập thực hiện năm trước"):
+        set_field(demo_db, "A.8", YEAR, LAST_YEAR, "15.000", actor="KT")
 
 
 def test_set_value_expect_refuses_a_changed_figure(demo_db: Database, db_path: Path) -> None:

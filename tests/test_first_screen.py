@@ -17,7 +17,7 @@ from bkdesk.catalogue import PeriodKind
 from bkdesk.verdicts import Verdict
 from db.conflicts import list_conflicts
 from db.database import Database
-from db.entry import set_override, set_value
+from db.entry import LAST_YEAR, set_field, set_override, set_value
 from db.file_format import LockState
 from db.first_screen import FirstScreenReader
 from db.locking import lock_period
@@ -64,6 +64,21 @@ def test_figures_notes_overrides_results_and_locks_read_the_same(demo_db: Databa
         pig = next(row for row in reader.rows(2020, PeriodKind.ESTIMATE) if row.indicator.code == "A.8")
         assert pig.override is not None and pig.override.at is not None and pig.override.at.tzinfo is not None
         assert reader.lock(2020, PeriodKind.ESTIMATE) == LockState(True, "Đã trình Thành ủy")
+
+
+def test_last_years_results_and_printed_ratios_read_the_same(demo_db: Database) -> None:
+    actor = "kiểm thử"
+    set_value(demo_db, "A.2", 2020, "3.180", actor=actor)  # its printed ratio is worked out again
+    set_field(demo_db, "A.3", 2020, LAST_YEAR, "1.000", actor=actor)  # 2019's final figure
+    set_value(demo_db, "A.3", 2019, "990", actor=actor)  # 2019's estimate, behind the final figure
+    set_field(demo_db, "A.5", 2020, LAST_YEAR, "0", actor=actor)
+    assert_same_as_database_layer(demo_db)
+    reader = FirstScreenReader.open(demo_db.path)  # type: ignore[arg-type]
+    assert reader is not None
+    with reader:
+        rows = {row.indicator.code: row for row in reader.rows(2020, PeriodKind.ESTIMATE)}
+    assert (rows["A.2"].estimate, rows["A.2"].reported_pct_estimate) == ("3.180", "3.050")
+    assert (rows["A.3"].last_year, rows["A.3"].last_year_source) == ("1.000", "thuc-hien")
 
 
 def test_a_phong_database_and_the_conflicts_it_leaves_read_the_same(demo_db: Database, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import textwrap
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,34 @@ def test_an_older_database_opens_and_keeps_its_figures(version: int, tmp_path: P
         db.dispose()
     if version < SCHEMA_VERSION:
         assert list(tmp_path.glob("backups/bkdesk-*-nang-cap.sqlite")), "no backup before migrating"
+
+
+def test_a_schema_5_file_remembers_the_estimate_each_printed_ratio_was_printed_for(tmp_path: Path) -> None:
+    # The v5 fixture: the demo (A.2 3.050 printed "100", A.8 21.246 printed "144,55"), then A.8
+    # typed as 21.300 and A.2 taken as 3.100 from KT's file and set to 3.120 by the office.
+    db = open_database(copy_of(5, tmp_path))
+    try:
+        with db.read() as session:
+            from sqlalchemy import select
+
+            from db.models import IndicatorRow, ValueRow
+
+            printed_for = dict(
+                session.execute(
+                    select(IndicatorRow.code, ValueRow.reported_pct_estimate)
+                    .join(ValueRow, ValueRow.indicator_id == IndicatorRow.id)
+                    .where(ValueRow.reported_pct_last_year != "")
+                ).all()
+            )
+        assert (printed_for["A.2"], printed_for["A.8"], printed_for["B.6"]) == ("3.050", "21.246", "97")
+        evaluation = evaluate(db, 2020)
+        shop, pig, roads = evaluation.row("A.2"), evaluation.row("A.8"), evaluation.row("B.6")
+        assert shop.estimate.text == "3.120" and round(shop.pct_last_year or 0, 2) == Decimal("102.30")
+        assert pig.estimate.text == "21.300" and round(pig.pct_last_year or 0, 2) == Decimal("144.92")
+        assert (roads.pct_last_year, roads.same_period_text) == (None, "Duy trì")
+        assert {shop.last_year_source, pig.last_year_source} == {"ty-le-in"}
+    finally:
+        db.dispose()
 
 
 def test_the_fixture_itself_is_never_written(tmp_path: Path) -> None:

@@ -19,7 +19,16 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QPixmap, QUndoStack
 
 from bkdesk.catalogue import is_heading
 from bkdesk.entry import EntryError, EntryReview, Field, review_entry
-from bkdesk.evaluation import EvaluatedRow, Evaluation, Override, RowInput, evaluate_table
+from bkdesk.evaluation import (
+    LAST_YEAR_ESTIMATE,
+    LAST_YEAR_RESULT,
+    PRINTED_RATIO,
+    EvaluatedRow,
+    Evaluation,
+    Override,
+    RowInput,
+    evaluate_table,
+)
 from bkdesk.numbers import format_percent
 from bkdesk.quantities import Kind
 from bkdesk.text import clean
@@ -39,7 +48,7 @@ ERROR_ROLE = Qt.ItemDataRole.UserRole + 1  # the Vietnamese message of a refused
 MARKS_ROLE = Qt.ItemDataRole.UserRole + 2  # verdict column: (overridden, disagrees, has warnings)
 PLAIN_ROLE = Qt.ItemDataRole.UserRole + 3  # text for the clipboard: no marks, the stored value
 
-STT, NAME, UNIT, DEPARTMENT, TARGET, ESTIMATE, VERDICT, PCT_PLAN, PCT_LAST_YEAR, NOTE = (
+STT, NAME, UNIT, DEPARTMENT, TARGET, ESTIMATE, VERDICT, PCT_PLAN, LAST_YEAR, PCT_LAST_YEAR, NOTE = (
     "stt",
     "name",
     "unit",
@@ -48,11 +57,14 @@ STT, NAME, UNIT, DEPARTMENT, TARGET, ESTIMATE, VERDICT, PCT_PLAN, PCT_LAST_YEAR,
     "estimate",
     "verdict",
     "pct_plan",
+    "last_year",
     "pct_last_year",
     "note",
 )
-PHONG_COLUMNS = (STT, NAME, UNIT, TARGET, ESTIMATE, VERDICT, PCT_PLAN, PCT_LAST_YEAR, NOTE)
-SYNTHESIS_COLUMNS = (STT, NAME, UNIT, DEPARTMENT, TARGET, ESTIMATE, VERDICT, PCT_PLAN, PCT_LAST_YEAR, NOTE)
+# Last year's result is shown to a phòng too (what its "so với cùng kỳ" is worked out from); only the
+# synthesis office enters it.
+PHONG_COLUMNS = (STT, NAME, UNIT, TARGET, ESTIMATE, VERDICT, PCT_PLAN, LAST_YEAR, PCT_LAST_YEAR, NOTE)
+SYNTHESIS_COLUMNS = (STT, NAME, UNIT, DEPARTMENT, TARGET, ESTIMATE, VERDICT, PCT_PLAN, LAST_YEAR, PCT_LAST_YEAR, NOTE)
 
 TITLES = {
     STT: "STT",
@@ -63,6 +75,7 @@ TITLES = {
     ESTIMATE: "Ước thực hiện",
     VERDICT: "Đánh giá",
     PCT_PLAN: "% KH",
+    LAST_YEAR: "Thực hiện năm trước",
     PCT_LAST_YEAR: "So với cùng kỳ",
     NOTE: "Ghi chú",
 }
@@ -71,10 +84,10 @@ HEADER_TIPS = {
     TARGET: "Nhiệm vụ (kế hoạch) năm theo nghị quyết",
     VERDICT: "Vượt / Đạt / Không đạt; ✎ = đã điều chỉnh, ≠ = khác đánh giá trong biểu, tam giác cam = có cảnh báo",
     PCT_PLAN: "Ước thực hiện so với nhiệm vụ (%)",
-    PCT_LAST_YEAR: "Ước thực hiện so với cùng kỳ năm trước (%)",
+    PCT_LAST_YEAR: "Ước thực hiện so với cùng kỳ năm trước (%), tính từ thực hiện năm trước; không sửa tay",
 }
-FIELD_LABELS = {TARGET: "nhiệm vụ", ESTIMATE: "ước thực hiện", NOTE: "ghi chú"}
-_FIELDS = {TARGET: Field.TARGET, ESTIMATE: Field.VALUE, NOTE: Field.NOTE}
+FIELD_LABELS = {TARGET: "nhiệm vụ", ESTIMATE: "ước thực hiện", NOTE: "ghi chú", LAST_YEAR: "thực hiện năm trước"}
+_FIELDS = {TARGET: Field.TARGET, ESTIMATE: Field.VALUE, NOTE: Field.NOTE, LAST_YEAR: Field.VALUE}
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _EDIT = int(Qt.ItemDataRole.EditRole)
@@ -141,6 +154,35 @@ def verdict_tooltip(row: EvaluatedRow) -> str:
     return "\n".join(lines)
 
 
+def last_year_result(row: RowInput) -> str:
+    """Last year's final figure as stored (empty when what shows is last year's estimate)."""
+    return row.last_year if row.last_year_source == LAST_YEAR_RESULT else ""
+
+
+def same_period_tooltip(row: EvaluatedRow, previous_year: int, *, editable: bool) -> str:
+    """Where "so với cùng kỳ" comes from, in the words of the office; never a base implied by a printed ratio."""
+    source = row.last_year_source
+    lines: list[str] = []
+    if source == LAST_YEAR_RESULT:
+        lines.append(f"Thực hiện năm {previous_year}: {row.input.last_year}")
+    elif source == LAST_YEAR_ESTIMATE:
+        lines.append(f"Ước thực hiện năm {previous_year}: {row.input.last_year} (chưa có số thực hiện)")
+    elif source == PRINTED_RATIO:
+        printed = row.input.reported_pct_last_year.strip()
+        printed_for = row.input.reported_pct_estimate
+        if row.same_period_text:
+            lines.append(f"Tỷ lệ in trong biểu gốc: {printed}" + ("" if row.pct_last_year is None else "%"))
+        else:
+            said = f" ({printed}% khi ước thực hiện là {printed_for})" if printed_for else ""
+            lines.append(f"Tính từ tỷ lệ in trong biểu gốc{said} theo ước thực hiện hiện nay")
+        lines.append(f"Chưa có số thực hiện năm {previous_year}")
+    if row.same_period_note:
+        lines.append(f"Không tính so với cùng kỳ: {row.same_period_note}")
+    if editable:
+        lines.append(f"Văn phòng tổng hợp nhập thực hiện năm {previous_year} ở cột «Thực hiện năm {previous_year}»")
+    return "\n".join(lines)
+
+
 class _Look(NamedTuple):
     """What the grid paints of one row, one entry per column."""
 
@@ -188,7 +230,7 @@ class EntryModel(QAbstractTableModel):
         self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self.department_names = dict(department_names or {})
         self.columns: tuple[str, ...] = SYNTHESIS_COLUMNS if context.is_synthesis else PHONG_COLUMNS
-        self._titles = {**TITLES, ESTIMATE: context.period.label}
+        self._titles = {**TITLES, ESTIMATE: context.period.label, LAST_YEAR: f"Thực hiện năm {context.year - 1}"}
         self._rows: list[RowInput] = list(rows)
         self._evaluation = evaluate_table(context.year, self._rows, context.period)
         self._looks: list[_Look | None] = [None] * len(self._rows)
@@ -247,7 +289,7 @@ class EntryModel(QAbstractTableModel):
     def editable_key(self, key: str) -> bool:
         if self.context.db.read_only:  # a file on read-only media: every cell shows, none takes input
             return False
-        return key in (ESTIMATE, NOTE) or (key == TARGET and self.context.is_synthesis)
+        return key in (ESTIMATE, NOTE) or (key in (TARGET, LAST_YEAR) and self.context.is_synthesis)
 
     def error_at(self, row: int, key: str) -> str | None:
         found = self._errors.get((self._rows[row].indicator.code, key))
@@ -310,7 +352,7 @@ class EntryModel(QAbstractTableModel):
         if role == MARKS_ROLE:
             return (item.overridden, item.reported_disagrees, bool(item.warnings)) if key == VERDICT else None
         if role == PLAIN_ROLE:
-            return self._stored(item, key) if key in (TARGET, ESTIMATE, NOTE) else self._plain(item, key)
+            return self._stored(item, key) if key in (TARGET, ESTIMATE, NOTE, LAST_YEAR) else self._plain(item, key)
         return None
 
     def _look(self, row: int) -> _Look:
@@ -372,6 +414,8 @@ class EntryModel(QAbstractTableModel):
             return row.input.estimate
         if key == NOTE:
             return row.input.note
+        if key == LAST_YEAR:
+            return last_year_result(row.input)
         return self._display(row, key)
 
     def _plain(self, row: EvaluatedRow, key: str) -> str:
@@ -397,10 +441,11 @@ class EntryModel(QAbstractTableModel):
             return verdict_text(row)
         if key == PCT_PLAN:
             return format_percent(row.pct_plan)
+        if key == LAST_YEAR:
+            return row.input.last_year  # the final figure, else the estimate: the tooltip says which
         if key == PCT_LAST_YEAR:
-            if row.pct_last_year is not None:
-                return format_percent(row.pct_last_year)
-            return row.input.reported_pct_last_year  # words such as "Duy trì", printed as given
+            # The printed ratio as written, or words such as "Duy trì"; else the computed percentage.
+            return row.same_period_text or format_percent(row.pct_last_year)
         if key == NOTE:
             return row.input.note
         return ""
@@ -426,7 +471,9 @@ class EntryModel(QAbstractTableModel):
             return verdict_tooltip(row)
         if key == NOTE and row.input.note:
             return row.input.note
-        editable = key == ESTIMATE or (key == TARGET and self.context.is_synthesis)
+        if key in (LAST_YEAR, PCT_LAST_YEAR) and (row.last_year_source or row.input.last_year):
+            return same_period_tooltip(row, self.context.year - 1, editable=self.editable_key(LAST_YEAR))
+        editable = key == ESTIMATE or (key in (TARGET, LAST_YEAR) and self.context.is_synthesis)
         if editable and self.is_editable_row(self._index[row.code]):
             return "Gõ để nhập; Enter để lưu và xuống dòng; Esc để hủy"
         return None
@@ -436,6 +483,8 @@ class EntryModel(QAbstractTableModel):
             return _CENTER
         if key in (PCT_PLAN, PCT_LAST_YEAR):
             return _RIGHT if row.pct_last_year is not None or key == PCT_PLAN else _CENTER
+        if key == LAST_YEAR:
+            return _RIGHT
         if key == TARGET:
             return _LEFT if row.target.kind is Kind.QUALITATIVE else _RIGHT
         if key == ESTIMATE:
@@ -459,7 +508,9 @@ class EntryModel(QAbstractTableModel):
         """The text to store and what to ask about it, or :class:`EntryError` with the row named."""
         item = self._rows[row]
         heading = not self.is_editable_row(row)
-        return review_entry(item.indicator, _FIELDS[key], text, target=item.target, heading=heading)
+        # Last year's result is not held against this year's target.
+        target = "" if key == LAST_YEAR else item.target
+        return review_entry(item.indicator, _FIELDS[key], text, target=target, heading=heading)
 
     def _confirm(self, questions: Sequence[str], ending: str) -> bool:
         """Ask once about every question; ``True`` to save. Nobody to ask: save."""
@@ -480,6 +531,8 @@ class EntryModel(QAbstractTableModel):
 
     def _current(self, row: int, key: str) -> str:
         item = self._rows[row]
+        if key == LAST_YEAR:
+            return last_year_result(item)
         return {TARGET: item.target, ESTIMATE: item.estimate, NOTE: item.note}[key]
 
     def edit_cell(self, row: int, key: str, text: str) -> bool:
@@ -585,8 +638,17 @@ class EntryModel(QAbstractTableModel):
                 self._rows[row] = dataclasses.replace(current, estimate=edit.new)
             elif edit.field == NOTE:
                 self._rows[row] = dataclasses.replace(current, note=edit.new)
+            elif edit.field == LAST_YEAR:
+                self._rows[row] = self._with_last_year(current, edit.new)
             else:
                 raise KeyError(edit.field)
+
+    def _with_last_year(self, current: RowInput, result: str) -> RowInput:
+        """The row once last year's final figure is ``result``; emptied, last year's estimate shows again."""
+        if result:
+            return dataclasses.replace(current, last_year=result, last_year_source=LAST_YEAR_RESULT)
+        fresh = self.store.rows_of([current.indicator.code]).get(current.indicator.code)
+        return fresh if fresh is not None else dataclasses.replace(current, last_year="")
 
     def reload_rows(self, codes: Sequence[str]) -> None:
         """Show ``codes``' rows as the database has them now (a typed text refused there goes too)."""
@@ -601,7 +663,7 @@ class EntryModel(QAbstractTableModel):
             if row is None:
                 continue
             self._rows[row] = item
-            for key in (TARGET, ESTIMATE, NOTE):
+            for key in (TARGET, ESTIMATE, NOTE, LAST_YEAR):
                 self._errors.pop((code, key), None)
             rows.append(row)
         self._reevaluate(force_rows=rows)

@@ -27,8 +27,10 @@ if TYPE_CHECKING:
 ESTIMATE = "estimate"
 NOTE = "note"
 TARGET = "target"
-FIELDS = (TARGET, ESTIMATE, NOTE)
-DB_FIELDS = {TARGET: "target", ESTIMATE: "value", NOTE: "note"}  # the grid's column → the field in ``db.entry``
+LAST_YEAR = "last_year"
+FIELDS = (TARGET, ESTIMATE, NOTE, LAST_YEAR)
+# The grid's column → the field in ``db.entry``.
+DB_FIELDS = {TARGET: "target", ESTIMATE: "value", NOTE: "note", LAST_YEAR: "last_year"}
 
 
 class EntryStore:

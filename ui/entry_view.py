@@ -27,6 +27,7 @@ from ui.entry_model import (
     DEPARTMENT,
     ERROR_ROLE,
     ESTIMATE,
+    LAST_YEAR,
     NAME,
     NOTE,
     PCT_LAST_YEAR,
@@ -50,6 +51,7 @@ WIDTH_CHARS = {
     ESTIMATE: 11,
     VERDICT: 14,
     PCT_PLAN: 6,
+    LAST_YEAR: 10,
     PCT_LAST_YEAR: 8,
     NOTE: 18,
 }

@@ -227,11 +227,14 @@ def percent_figure(value: Decimal | None) -> Figure:
 
 
 def same_period_figure(row: EvaluatedRow) -> Figure:
-    """% so với cùng kỳ: the computed percentage, else the text reported for it (``Duy trì``)."""
-    if row.pct_last_year is not None:
-        return percent_figure(row.pct_last_year)
-    reported = clean(row.input.reported_pct_last_year)
-    return Figure(reported, align=Align.CENTER) if reported else EMPTY_FIGURE
+    """% so với cùng kỳ: the computed percentage, the ratio as the table printed it while the
+    estimate is the one it was printed for, or its words (``Duy trì``)."""
+    printed = clean(row.same_period_text)
+    if row.pct_last_year is None:
+        return Figure(printed, align=Align.CENTER) if printed else EMPTY_FIGURE
+    if printed:
+        return Figure(printed, row.pct_last_year, len(printed.partition(",")[2]))
+    return percent_figure(row.pct_last_year)
 
 
 def _level(indicator: Indicator) -> Level:

@@ -186,7 +186,10 @@ def figure_format(figure: Figure, percent: bool = False) -> str:
     """The number format a figure is shown with (text figures keep the general one)."""
     if figure.value is None:
         return GENERAL
-    return PERCENT_FORMAT if percent else number_format(figure)
+    if percent:
+        # A ratio printed as written ("100", "95,3") keeps its places; a computed one has two.
+        return PERCENT_FORMAT if figure.places == 2 else "0" + ("." + "0" * figure.places if figure.places else "")
+    return number_format(figure)
 
 
 def keeps_number(figure: Figure, width: float) -> bool:

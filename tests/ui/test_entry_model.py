@@ -57,7 +57,18 @@ def test_columns_of_a_phong_and_of_the_synthesis_office(kt_model: EntryModel, sy
     def titles(model: EntryModel) -> list[str]:
         return [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
 
-    expected = ["STT", "Chỉ tiêu", "ĐVT", "Nhiệm vụ", "Ước thực hiện", "Đánh giá", "% KH", "So với cùng kỳ", "Ghi chú"]
+    expected = [
+        "STT",
+        "Chỉ tiêu",
+        "ĐVT",
+        "Nhiệm vụ",
+        "Ước thực hiện",
+        "Đánh giá",
+        "% KH",
+        "Thực hiện năm 2019",
+        "So với cùng kỳ",
+        "Ghi chú",
+    ]
     assert titles(kt_model) == expected
     assert titles(synthesis_model) == [*expected[:3], "Phòng", *expected[3:]]
 
