@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from bkdesk import rules
 from bkdesk.catalogue import Indicator, PeriodKind
-from bkdesk.evaluation import EvaluatedRow, Override, RowInput, evaluate_row
+from bkdesk.evaluation import LAST_YEAR_ESTIMATE, LAST_YEAR_RESULT, EvaluatedRow, Override, RowInput, evaluate_row
 from bkdesk.quantities import BOUND_KINDS, POINT_KINDS, Quantity, QuantityError, parse_text
 from bkdesk.verdicts import Verdict
 
@@ -31,6 +31,8 @@ class PeriodFigure:
     reported_verdict: Verdict | None = None
     reported_pct_last_year: str = ""
     override: Override | None = None
+    # The estimate a printed "so với cùng kỳ" was printed for (see ``RowInput.reported_pct_estimate``).
+    reported_pct_estimate: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +97,14 @@ def chart_point(text: str) -> Decimal | None:
     return None
 
 
-def last_year_figure(estimate: str, result: str) -> str:
-    """Last year's figure as ``db.tables.load_rows`` takes it: the final result if there is one, else the estimate."""
-    return result or estimate
+def last_year_figure(estimate: str, result: str) -> tuple[str, str]:
+    """Last year's figure as ``db.tables.load_rows`` takes it, and its source: the final result if there is one,
+    else the estimate."""
+    if result:
+        return result, LAST_YEAR_RESULT
+    if estimate:
+        return estimate, LAST_YEAR_ESTIMATE
+    return "", LAST_YEAR_RESULT
 
 
 def indicator_history(
@@ -120,7 +127,7 @@ def indicator_history(
         result = texts.get((year, PeriodKind.RESULT), "")
         kind = PeriodKind.RESULT if result else PeriodKind.ESTIMATE
         figure = by_period.get((year, kind)) or PeriodFigure(year, kind)
-        previous = last_year_figure(
+        previous, source = last_year_figure(
             texts.get((year - 1, PeriodKind.ESTIMATE), ""), texts.get((year - 1, PeriodKind.RESULT), "")
         )
         row = RowInput(
@@ -133,6 +140,8 @@ def indicator_history(
             override=figure.override,
             note=figure.note,
             target_other_year=bool(targeted - {year}),
+            last_year_source=source,
+            reported_pct_estimate=figure.reported_pct_estimate,
         )
         years.append(YearHistory(year, targets[year], estimate, result, kind, evaluate_row(row, policy)))
     return IndicatorHistory(indicator, tuple(years))

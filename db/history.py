@@ -26,7 +26,7 @@ _INDICATOR = """
 """
 _TARGETS = "SELECT year, text FROM targets WHERE indicator_id = :id"
 _FIGURES = """
-    SELECT p.year, p.kind, v.text, v.note, v.reported_verdict, v.reported_pct_last_year
+    SELECT p.year, p.kind, v.text, v.note, v.reported_verdict, v.reported_pct_last_year, v.reported_pct_estimate
     FROM indicator_values AS v JOIN periods AS p ON v.period_id = p.id
     WHERE v.indicator_id = :id
 """
@@ -75,7 +75,7 @@ def read_history(plain: Plain, code: str) -> IndicatorHistory | None:
     }
     figures: list[PeriodFigure] = []
     seen: set[tuple[int, str]] = set()
-    for year, kind, text, note, reported_verdict, reported_pct in plain.rows(_FIGURES, key):
+    for year, kind, text, note, reported_verdict, reported_pct, printed_for in plain.rows(_FIGURES, key):
         seen.add((int(year), kind))
         figures.append(
             PeriodFigure(
@@ -85,6 +85,7 @@ def read_history(plain: Plain, code: str) -> IndicatorHistory | None:
                 note=note,
                 reported_verdict=Verdict(reported_verdict) if reported_verdict else None,
                 reported_pct_last_year=reported_pct,
+                reported_pct_estimate=printed_for or "",
                 override=overrides.get((int(year), kind)),
             )
         )

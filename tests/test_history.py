@@ -95,6 +95,8 @@ def _two_years(db: Database) -> None:
         set_value(db, code, 2020, result, kind=RESULT, actor="kiểm thử")
     for code, estimate in (("A.2", "3.400"), ("A.4", "55"), ("A.6", "4.100"), ("A.5", "160")):
         set_value(db, code, 2021, estimate, actor="kiểm thử")
+    # A 2020 estimate moved away from the one its printed "so với cùng kỳ" (102) was printed for.
+    set_value(db, "A.3", 2020, "470", actor="kiểm thử")
     set_override(db, "A.6", 2020, Verdict.ACHIEVED, "Số thực hiện đã xác minh", kind=RESULT, actor="kiểm thử")
 
 
@@ -111,6 +113,7 @@ def test_every_year_of_every_indicator_says_what_evaluate_says(demo_db: Database
                 expected.overridden,
             ), (row.code, year.year)
             assert (year.pct_plan, year.pct_last_year) == (expected.pct_plan, expected.pct_last_year)
+            assert year.row.last_year_source == expected.last_year_source, (row.code, year.year)
             assert year.target == expected.input.target
             checked += 1
     assert checked > 150
