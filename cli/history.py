@@ -64,7 +64,7 @@ def _verdict(year: YearHistory) -> str:
 
     if year.verdict is None:
         return NOT_EVALUATED if year.target else ""
-    return year.verdict.value + ("*" if year.overridden else "")
+    return year.verdict.value + ("*" if year.overridden else "!" if year.row.reported_disagrees else "")
 
 
 def _cut(text: str) -> str:
@@ -107,4 +107,7 @@ def history_text(found: IndicatorHistory) -> str:
         override = year.row.input.override
         if override is not None:
             lines.append(f"* {year.year}: đánh giá đã điều chỉnh — {override.reason}")
+        elif year.row.reported_disagrees and year.row.input.reported_verdict is not None:
+            printed = year.row.input.reported_verdict
+            lines.append(f"! {year.year}: biểu ghi «{printed}», theo quy tắc là «{year.verdict}»")
     return "\n".join(lines)

@@ -104,3 +104,11 @@ def test_an_unknown_code_is_named_and_nothing_is_written(two_years: Path) -> Non
     assert done.stdout == ""
     assert done.stderr.strip() == "Lỗi: Không có chỉ tiêu mã A.99 trong danh mục"
     assert dump(two_years) == before
+
+
+def test_a_printed_verdict_that_breaks_the_rules_is_marked_as_evaluate_marks_it(two_years: Path) -> None:
+    done = run_main("history", "C.1.3", "--db", two_years)
+
+    assert done.returncode == 0, done.stderr
+    assert _table(done.stdout)["2020"] == ["2020", "100", "100", "Đạt!", "100"]
+    assert "! 2020: biểu ghi «Vượt», theo quy tắc là «Đạt»" in done.stdout.splitlines()
