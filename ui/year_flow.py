@@ -49,7 +49,7 @@ def new_year(host: ExchangeActions) -> None:
             TITLE,
             text,
             f"Cửa sổ chuyển sang năm {made.year}: hãy nhập nhiệm vụ năm {made.year} vào cột Nhiệm vụ "
-            f"(hoặc nhập cả biểu bằng lệnh import-table --year {made.year}).",
+            "(hoặc nhập cả biểu: Trao đổi → Nhập biểu chỉ tiêu từ Excel…).",
         )
         host.window.yearAdded.emit(made.year)
 
