@@ -21,6 +21,10 @@ class TableLine:
     reported_pct_last_year: str | None = None
     last_year: str | None = None
     note: str | None = None
+    # Last year's estimate, where last year has no final figure (a setup file brings it).
+    last_year_estimate: str | None = None
+    # The estimate a printed "so với cùng kỳ" was printed for, when it is not this line's own estimate.
+    reported_pct_estimate: str | None = None
     # A verdict the synthesis office adjusted, with its reason (bkdesk's own report workbook carries them).
     override: tuple[Verdict | None, str] | None = None
 

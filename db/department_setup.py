@@ -31,7 +31,7 @@ from bkdesk.exchange import key_seal
 from bkdesk.exchange.documents import iso
 from bkdesk.exchange.files import FileRefused, read_limited
 from bkdesk.exchange.merge import Figure
-from bkdesk.exchange.setup_file import Setup, read_setup
+from bkdesk.exchange.setup_file import Setup, SetupRow, read_setup
 from bkdesk.exchange.times import local_text
 from bkdesk.tables import Table, TableLine
 from db import audit, key_store
@@ -221,15 +221,7 @@ def _install(
             )
         owners = {d.code: d for d in (*setup.departments, setup.department)}
         upsert_departments(session, list(owners.values()))
-        lines = tuple(
-            TableLine(
-                indicator=row.indicator,
-                target=row.target,
-                estimate=row.figures[PeriodKind.ESTIMATE].value if PeriodKind.ESTIMATE in row.figures else None,
-                note=row.figures[PeriodKind.ESTIMATE].note if PeriodKind.ESTIMATE in row.figures else None,
-            )
-            for row in setup.rows
-        )
+        lines = tuple(_table_line(row) for row in setup.rows)
         report = store_table(session, Table(setup.year, lines), actor=actor, source=source)
         changed = {change.code for change in report.changes if change.field in ("value", "note")}
         for row in own:
@@ -363,6 +355,23 @@ def _set_aside(db: Database, setup: Setup, path: Path, unsent: tuple[UnsentFigur
     text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
     write_file_atomically(out, text.encode("utf-8"))
     return out
+
+
+def _table_line(row: SetupRow) -> TableLine:
+    """A row of the setup file as the table import stores it: target, the phòng's estimate, and what the
+    office's "so với cùng kỳ" is worked out from (last year's figure, the printed ratio and its estimate)."""
+    estimate = row.figures.get(PeriodKind.ESTIMATE)
+    result_last_year = row.last_year_source == PeriodKind.RESULT.value
+    return TableLine(
+        indicator=row.indicator,
+        target=row.target,
+        estimate=estimate.value if estimate is not None else None,
+        note=estimate.note if estimate is not None else None,
+        last_year=row.last_year if row.last_year and result_last_year else None,
+        last_year_estimate=row.last_year if row.last_year and not result_last_year else None,
+        reported_pct_last_year=row.printed_ratio or None,
+        reported_pct_estimate=row.printed_for if row.printed_ratio else None,
+    )
 
 
 def _indicator_ids(session: Session, codes: list[str]) -> dict[str, int]:

@@ -40,7 +40,7 @@ from db.models import DepartmentRow, ValueRow, utcnow
 from db.office_key import OfficePublicKey, ensure_office_key
 from db.plain import plain_of
 from db.roles import require_synthesis
-from db.tables import ensure_period
+from db.tables import ensure_period, last_year_texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +150,9 @@ def _setup(
         plain = plain_of(session)
         save_bases(plain, bases(plain, department.id, period.id), department.id, period.id, agreed)
         save_bases(plain, {}, department.id, period.id, agreed, setup_state(key.setup_id))
+    # Last year's result and the printed "so với cùng kỳ" of every row, as the office's grid works it out.
+    last_year = last_year_texts(session, year)
+    printed = figures(session, ensure_period(session, year, PeriodKind.ESTIMATE), [r.indicator_id for r in included])
     owners = {row.indicator.department for row in included if row.indicator.department}
     departments = tuple(
         Department(d.code, d.name)
@@ -176,9 +179,18 @@ def _setup(
                 {kind: figure_of(stored[kind].get(row.indicator_id)) for kind in PeriodKind}
                 if row.indicator_id in own_ids
                 else {},
+                *last_year.get(row.indicator_id, ("", "")),
+                *_printed(printed.get(row.indicator_id)),
             )
             for row in included
         ),
         office_key_id=office.key_id,
         office_public_key=office.public_key,
     )
+
+
+def _printed(value: ValueRow | None) -> tuple[str, str]:
+    """The "so với cùng kỳ" a table printed for the row, and the estimate it was printed for."""
+    if value is None or not value.reported_pct_last_year:
+        return "", ""
+    return value.reported_pct_last_year, value.reported_pct_estimate or value.text

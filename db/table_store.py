@@ -216,6 +216,10 @@ def _store(session: Session, table: Table, *, actor: str, source: str, kind: Per
             )
         if line.last_year is not None:
             report.changes.extend(_store_last_year(figures, row, table.year, line.last_year, actor, source))
+        if line.last_year_estimate is not None:
+            report.changes.extend(
+                _store_last_year(figures, row, table.year, line.last_year_estimate, actor, source, PeriodKind.ESTIMATE)
+            )
         if line.reported_verdict is not None or line.reported_pct_last_year is not None:
             report.changes.extend(_store_reported(session, figures.of(table.year, kind), row, line, actor, source))
     for position, indicator_id in enumerate(order):
@@ -234,19 +238,26 @@ def _store(session: Session, table: Table, *, actor: str, source: str, kind: Per
 
 
 def _store_last_year(
-    figures: _Figures, row: IndicatorRow, year: int, text: str, actor: str, source: str
+    figures: _Figures,
+    row: IndicatorRow,
+    year: int,
+    text: str,
+    actor: str,
+    source: str,
+    kind: PeriodKind = PeriodKind.RESULT,
 ) -> list[Change]:
-    # Last year's result needs the indicator in last year's table to be stored as a value.
+    # Last year's figure (its final result, or its estimate) needs the indicator in last year's table to be
+    # stored as a value.
     previous = year - 1
     if row.id not in figures.targets_of(previous):
         position = figures.targets_of(year)[row.id].position
         figures.add_target(TargetRow(indicator_id=row.id, year=previous, position=position or 0, text=""))
-    prepared = figures.of(previous, PeriodKind.RESULT)
+    prepared = figures.of(previous, kind)
     changes = write_value(
         figures.session,
         row.code,
         previous,
-        PeriodKind.RESULT,
+        kind,
         text,
         note=None,
         actor=actor,
@@ -282,6 +293,8 @@ def _store_reported(
     value = prepared.values.get(row.id)
     if line.reported_pct_last_year is not None and value is not None:
         # The ratio was printed for the figure the table brings (or, without one, the stored
-        # figure): once that changes, the ratio is worked out again from the two.
-        value.reported_pct_estimate = value.text
+        # figure), unless the line says which (a setup file: the office's figure may have moved
+        # since): once that changes, the ratio is worked out again from the two.
+        printed_for = line.reported_pct_estimate
+        value.reported_pct_estimate = printed_for if printed_for is not None else value.text
     return changes

@@ -95,7 +95,7 @@ def _values(session: Session, year: int, kind: PeriodKind) -> dict[int, ValueRow
     return {v.indicator_id: v for v in session.scalars(select(ValueRow).where(ValueRow.period_id == period.id))}
 
 
-def _last_year_texts(session: Session, year: int) -> dict[int, tuple[str, str]]:
+def last_year_texts(session: Session, year: int) -> dict[int, tuple[str, str]]:
     """Last year's result per indicator and where it comes from: the final (thực hiện) figure where there
     is one, else the estimate.
 
@@ -116,7 +116,7 @@ def load_rows(db: Database, year: int, kind: PeriodKind = PeriodKind.ESTIMATE) -
         query = indicator_query().add_columns(TargetRow.text).join(TargetRow, TargetRow.indicator_id == IndicatorRow.id)
         result = session.execute(query.where(TargetRow.year == year).order_by(TargetRow.position, IndicatorRow.id))
         values = _values(session, year, kind)
-        last_year = _last_year_texts(session, year)
+        last_year = last_year_texts(session, year)
         period = find_period(session, year, kind)
         overrides: dict[int, OverrideRow] = {}
         if period is not None:

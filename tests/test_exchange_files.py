@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -157,12 +158,29 @@ def test_a_setup_round_trips_and_refuses_a_changed_byte() -> None:
     data = write_setup(setup)
     assert read_setup(data) == setup
     assert read_setup(data).own_rows() == (setup.rows[1],)
+    assert b'"last_year"' not in data and b'"printed_ratio"' not in data  # as an earlier release wrote it
     assert pair.private_key.encode() not in data
     position = data.index(b"25.500")
     damaged = data[:position] + b"35.500" + data[position + 6 :]
     with pytest.raises(FileRefused) as caught:
         read_setup(damaged)
     assert "mã kiểm tra" in caught.value.message
+
+
+def test_a_setup_row_carries_last_years_result_and_the_printed_ratio_with_its_estimate() -> None:
+    pair = signing.new_key_pair()
+    key_id = signing.new_key_id()
+    sealed = seal_private_key(pair.private_key, "K7QM-3XHP-9TRD-W2FN", setup_id="s-2", department="KT", key_id=key_id)
+    pig = Indicator("A.8", "A", "8", "Đàn lợn", "con", None, "KT", Direction.HIGHER, True, True)
+    row = SetupRow(pig, "25.500", {PeriodKind.ESTIMATE: Figure("21.246")}, "19.800", "thuc-hien", "107,3", "21.246")
+    setup = Setup(
+        "s-2", Department("KT", "Phòng Kinh tế"), 2020, 1, MOMENT, "văn thư", "0.1.0", key_id, sealed, (), (row,)
+    )
+    assert read_setup(write_setup(setup)).rows == (row,)
+    wrong = replace(setup, rows=(replace(row, last_year_source="uoc-tinh"),))
+    with pytest.raises(FileRefused) as caught:
+        read_setup(write_setup(wrong))
+    assert "last_year.source không hợp lệ" in caught.value.message
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:

@@ -36,6 +36,13 @@ class SetupRow:
     indicator: Indicator
     target: str
     figures: dict[PeriodKind, Figure] = field(default_factory=dict)
+    # Last year's result as the office looks it up, and which figure it is ("thuc-hien" or "uoc"), so that the
+    # phòng's "so với cùng kỳ" is the office's; empty in a file of an earlier release.
+    last_year: str = ""
+    last_year_source: str = ""
+    # The "so với cùng kỳ" the imported table printed, and the estimate it was printed for.
+    printed_ratio: str = ""
+    printed_for: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +83,19 @@ def _indicator_json(indicator: Indicator) -> dict[str, object]:
     }
 
 
+def _row_json(row: SetupRow) -> dict[str, object]:
+    item: dict[str, object] = {
+        "figures": {kind.value: {"note": f.note, "value": f.value} for kind, f in row.figures.items()},
+        "indicator": _indicator_json(row.indicator),
+        "target": row.target,
+    }
+    if row.last_year:
+        item["last_year"] = {"source": row.last_year_source, "value": row.last_year}
+    if row.printed_ratio:
+        item["printed_ratio"] = {"estimate": row.printed_for, "ratio": row.printed_ratio}
+    return item
+
+
 def payload_of(setup: Setup) -> dict[str, object]:
     payload: dict[str, object] = {
         "app_version": setup.app_version,
@@ -86,14 +106,7 @@ def payload_of(setup: Setup) -> dict[str, object]:
         "issued_at": iso(setup.issued_at, "microseconds"),
         "issued_by": setup.issued_by,
         "key_id": setup.key_id,
-        "rows": [
-            {
-                "figures": {kind.value: {"note": f.note, "value": f.value} for kind, f in row.figures.items()},
-                "indicator": _indicator_json(row.indicator),
-                "target": row.target,
-            }
-            for row in setup.rows
-        ],
+        "rows": [_row_json(row) for row in setup.rows],
         "sealed_key": setup.sealed_key.to_json(),
         "sequence": setup.sequence,
         "setup_id": setup.setup_id,
@@ -216,4 +229,17 @@ def _row(fields: Fields) -> SetupRow:
             raise FileRefused(f"{raw.where}: kỳ số liệu {key!r} không hợp lệ") from exc
         figure = raw.child(key)
         figures[kind] = Figure(figure.text("value"), figure.text("note"))
-    return SetupRow(indicator, fields.text("target"), figures)
+    last_year = last_year_source = printed_ratio = printed_for = ""
+    if "last_year" in fields.data:
+        previous = fields.child("last_year")
+        last_year, last_year_source = previous.text("value"), previous.text("source")
+        if last_year_source not in LAST_YEAR_SOURCES:
+            raise FileRefused(f"{previous.where}.source không hợp lệ: {last_year_source[:40]!r}")
+    if "printed_ratio" in fields.data:
+        printed = fields.child("printed_ratio")
+        printed_ratio, printed_for = printed.text("ratio"), printed.text("estimate")
+    return SetupRow(indicator, fields.text("target"), figures, last_year, last_year_source, printed_ratio, printed_for)
+
+
+# What a row's last year's result is: last year's final figure, or its estimate.
+LAST_YEAR_SOURCES = (PeriodKind.RESULT.value, PeriodKind.ESTIMATE.value)
