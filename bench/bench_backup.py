@@ -41,8 +41,8 @@ GOAL_S = 0.5
 DEPARTMENTS = ("KT", "TCKH", "YT", "GDDT", "CA")
 
 
-def big_table(count: int) -> Table:
-    """``count`` indicators with targets, estimates and notes, in groups of rows and sub-rows."""
+def big_table(count: int, year: int = 2020) -> Table:
+    """``count`` indicators with targets, estimates and notes for ``year``, in groups of rows and sub-rows."""
     lines: list[TableLine] = []
     for group in GROUPS:
         lines.append(TableLine(Indicator(group, group, group, GROUPS[group], department="TCKH")))
@@ -73,7 +73,7 @@ def big_table(count: int) -> Table:
                     note=f"Số liệu ước đến tháng {i % 12 + 1}",
                 )
             )
-    return Table(2020, tuple(lines))
+    return Table(year, tuple(lines))
 
 
 def build(path: Path) -> None:

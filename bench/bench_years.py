@@ -24,17 +24,18 @@ from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for folder in (ROOT, ROOT / "bench"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
-from bkdesk.catalogue import GROUPS, Department, Indicator  # noqa: E402
+from bench_backup import DEPARTMENTS, big_table  # noqa: E402
+
+from bkdesk.catalogue import Department  # noqa: E402
 from bkdesk.numbers import format_number  # noqa: E402
-from bkdesk.tables import Table, TableLine  # noqa: E402
 
 INDICATORS = 10_000
 GOAL_S = 2.0
 SOURCE, NEW = 2021, 2022
-DEPARTMENTS = ("KT", "TCKH", "YT", "GDDT", "CA")
 PLAIN = (
     "import sqlite3, sys\n"
     "connection = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
@@ -46,26 +47,6 @@ PLAIN = (
 )
 
 
-def big_table(count: int) -> Table:
-    """``count`` indicators with targets for ``SOURCE``, in groups of rows and sub-rows, spread over the phòng."""
-    lines: list[TableLine] = []
-    for group in GROUPS:
-        lines.append(TableLine(Indicator(group, group, group, GROUPS[group], department="TCKH")))
-        number, parent = 0, group
-        for j in range(count // len(GROUPS) - 1):
-            i = len(lines)
-            department = DEPARTMENTS[(i // 40) % len(DEPARTMENTS)]
-            if j % 5 == 0:
-                number += 1
-                parent = code = f"{group}.{number}"
-                stt, up = str(number), group
-            else:
-                code, stt, up = f"{parent}.{j % 5}", "+", parent
-            indicator = Indicator(code, group, stt, f"Chỉ tiêu số {i} của phòng {department}", "ha", up, department)
-            lines.append(TableLine(indicator, target=format_number(1000 + i * 7), estimate=format_number(990 + i)))
-    return Table(SOURCE, tuple(lines))
-
-
 def build(path: Path) -> None:
     from db.schema import open_database
     from db.table_store import store_table, upsert_departments
@@ -73,7 +54,7 @@ def build(path: Path) -> None:
     db = open_database(path)
     with db.begin() as session:
         upsert_departments(session, [Department(code, f"Phòng {code}") for code in DEPARTMENTS])
-        store_table(session, big_table(INDICATORS), actor="bench", source="bench")
+        store_table(session, big_table(INDICATORS, SOURCE), actor="bench", source="bench")
     db.dispose()
 
 
@@ -103,7 +84,7 @@ def main() -> int:
         size = format_number(round(built.stat().st_size / 1e6, 1), 1)
         print(
             f"Cơ sở dữ liệu {format_number(INDICATORS)} chỉ tiêu, biểu năm {SOURCE}: {size} MB "
-            f"(tạo trong {time.perf_counter() - start:.1f} s)"
+            f"(tạo trong {format_number(round(time.perf_counter() - start, 1), 1)} s)"
         )
         ours: list[float] = []
         plain: list[float] = []

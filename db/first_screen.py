@@ -16,6 +16,7 @@ creates, migrates and reports problems.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,16 +28,42 @@ from bkdesk.verdicts import Verdict
 from db.database import SQLITE_HEADER, Access, open_sqlite, untouched_access
 from db.file_format import APPLICATION_ID, ROLE_KEY, SCHEMA_VERSION, SYNTHESIS_ROLE, LockState
 
-_ROWS = """
-    SELECT i.id, i.code, i.group_code, i.stt, i.name, i.unit, parent.code, department.code,
-           i.direction, i.counted, i.sum_of_children, t.text
+# An indicator's catalogue entry as plain SQL reads it (``i``: the indicator): see :func:`indicator_of`.
+INDICATOR_COLUMNS = (
+    "i.code, i.group_code, i.stt, i.name, i.unit, parent.code, department.code, "
+    "i.direction, i.counted, i.sum_of_children"
+)
+INDICATOR_JOINS = (
+    "LEFT JOIN indicators AS parent ON i.parent_id = parent.id "
+    "LEFT JOIN departments AS department ON i.department_id = department.id"
+)
+_ROWS = f"""
+    SELECT i.id, {INDICATOR_COLUMNS}, t.text
     FROM targets AS t
     JOIN indicators AS i ON t.indicator_id = i.id
-    LEFT JOIN indicators AS parent ON i.parent_id = parent.id
-    LEFT JOIN departments AS department ON i.department_id = department.id
+    {INDICATOR_JOINS}
     WHERE t.year = ?
     ORDER BY t.position, i.id
 """
+
+
+def indicator_of(columns: Sequence[Any]) -> Indicator:
+    """The indicator of the ``INDICATOR_COLUMNS`` of a row."""
+    code, group, stt, name, unit, parent, department, direction, counted, sum_of_children = columns
+    return Indicator(
+        code=code,
+        group=group,
+        stt=stt,
+        name=name,
+        unit=unit,
+        parent=parent,
+        department=department,
+        direction=Direction(direction),
+        counted=bool(counted),
+        sum_of_children=bool(sum_of_children),
+    )
+
+
 _VALUES = """
     SELECT indicator_id, text, note, reported_verdict, reported_pct_last_year, reported_pct_estimate
     FROM indicator_values WHERE period_id = ?
@@ -165,37 +192,13 @@ class FirstScreenReader:
         overrides = {row[0]: row[1:] for row in self._all(_OVERRIDES, period[0])} if period is not None else {}
         elsewhere = {indicator_id for (indicator_id,) in self._all(_TARGETED_ELSEWHERE, year)}
         rows: list[RowInput] = []
-        for (
-            indicator_id,
-            code,
-            group,
-            stt,
-            name,
-            unit,
-            parent,
-            department,
-            direction,
-            counted,
-            sum_of_children,
-            target,
-        ) in self._all(_ROWS, year):
+        for indicator_id, *columns, target in self._all(_ROWS, year):
             text, note, reported_verdict, reported_pct, printed_for = values.get(indicator_id, ("", "", "", "", ""))
             override = overrides.get(indicator_id)
             previous, source = last_year.get(indicator_id, ("", LAST_YEAR_RESULT))
             rows.append(
                 RowInput(
-                    indicator=Indicator(
-                        code=code,
-                        group=group,
-                        stt=stt,
-                        name=name,
-                        unit=unit,
-                        parent=parent,
-                        department=department,
-                        direction=Direction(direction),
-                        counted=bool(counted),
-                        sum_of_children=bool(sum_of_children),
-                    ),
+                    indicator=indicator_of(columns),
                     target=target,
                     estimate=text,
                     last_year=previous,

@@ -7,23 +7,17 @@ database as on a one-year one; the years are evaluated by :func:`bkdesk.history.
 
 from __future__ import annotations
 
-from bkdesk.catalogue import Direction, Indicator, PeriodKind
+from bkdesk.catalogue import PeriodKind
 from bkdesk.evaluation import Override
 from bkdesk.history import IndicatorHistory, PeriodFigure, indicator_history
 from bkdesk.text import clean
 from bkdesk.verdicts import Verdict
 from db.database import Database
 from db.errors import InvalidInput, StoreError
+from db.first_screen import INDICATOR_COLUMNS, INDICATOR_JOINS, indicator_of
 from db.plain import Plain, plain_link
 
-_INDICATOR = """
-    SELECT i.id, i.code, i.group_code, i.stt, i.name, i.unit, parent.code, department.code,
-           i.direction, i.counted, i.sum_of_children
-    FROM indicators AS i
-    LEFT JOIN indicators AS parent ON i.parent_id = parent.id
-    LEFT JOIN departments AS department ON i.department_id = department.id
-    WHERE i.code = :code
-"""
+_INDICATOR = f"SELECT i.id, {INDICATOR_COLUMNS} FROM indicators AS i {INDICATOR_JOINS} WHERE i.code = :code"
 _TARGETS = "SELECT year, text FROM targets WHERE indicator_id = :id"
 _FIGURES = """
     SELECT p.year, p.kind, v.text, v.note, v.reported_verdict, v.reported_pct_last_year, v.reported_pct_estimate
@@ -54,19 +48,8 @@ def read_history(plain: Plain, code: str) -> IndicatorHistory | None:
     row = plain.first(_INDICATOR, {"code": code})
     if row is None:
         return None
-    indicator_id, code, group, stt, name, unit, parent, department, direction, counted, sum_of_children = row
-    indicator = Indicator(
-        code=code,
-        group=group,
-        stt=stt,
-        name=name,
-        unit=unit,
-        parent=parent,
-        department=department,
-        direction=Direction(direction),
-        counted=bool(counted),
-        sum_of_children=bool(sum_of_children),
-    )
+    indicator_id, *columns = row
+    indicator = indicator_of(columns)
     key = {"id": indicator_id}
     targets = {int(year): text for year, text in plain.rows(_TARGETS, key)}
     overrides = {
