@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bkdesk.catalogue import PeriodKind
 from cli.common import (
@@ -17,6 +17,9 @@ from cli.common import (
     open_db,
     say,
 )
+
+if TYPE_CHECKING:
+    from db.database import Database
 
 
 def register(subparsers: Any) -> None:
@@ -48,9 +51,31 @@ def register(subparsers: Any) -> None:
         "--expect", metavar="CŨ", help="giá trị bạn thấy đang lưu; nếu giá trị đang lưu đã khác thì không ghi gì"
     )
     set_value.add_argument("--year", type=int, help="năm (mặc định: năm mới nhất đã có số liệu của kỳ này)")
+    set_value.add_argument(
+        "--last-year",
+        action="store_true",
+        help="giá trị là số thực hiện năm trước của chỉ tiêu (chỉ văn phòng tổng hợp); so với cùng kỳ tính từ số này",
+    )
     add_period_option(set_value)
     add_database_options(set_value)
     set_value.set_defaults(handler=run_set_value)
+
+
+def _set_last_year(db: Database, code: str, year: int, args: argparse.Namespace) -> int:
+    """``set-value --last-year``: last year's result of ``year``'s row, as the grid's *Thực hiện năm …* column."""
+    from db.entry import CellWrite, write_cells
+    from db.figure_rules import LAST_YEAR
+    from db.login import current_user
+
+    if args.note is not None or args.as_text:
+        return fail("--last-year chỉ ghi số thực hiện năm trước: không đi cùng --note hay --as-text", EXIT_BAD_INPUT)
+    cell = CellWrite(code, LAST_YEAR, args.value, args.expect)
+    changes = write_cells(db, year, PeriodKind.ESTIMATE, [cell], actor=current_user(), reason=args.reason)
+    if not changes:
+        say(f"{code}: không có gì thay đổi.")
+    for change in changes:
+        say(f"{code}: thực hiện năm {year - 1} «{change.old}» → «{change.new}»")
+    return EXIT_OK
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -93,6 +118,8 @@ def run_set_value(args: argparse.Namespace) -> int:
     year = args.year if args.year is not None else default_year_of(db, code, PeriodKind(args.period))
     if year is None:
         return fail(f"chỉ tiêu {code} chưa có trong biểu năm nào", EXIT_REFUSED)
+    if args.last_year:
+        return _set_last_year(db, code, year, args)
     review = review_value(db, code, year, args.value)
     if review.words and not args.as_text:
         message = f"{review.words}; thêm --as-text để lưu như một nhận xét bằng chữ (không đánh giá tự động)"

@@ -72,3 +72,15 @@ def test_a_zero_last_year_is_said_in_evaluate(demo: Path) -> None:
     assert row["last_year_note"] == "năm trước bằng 0, không tính được tỷ lệ"
     text = run_main("evaluate", "--year", "2020", "--db", demo).stdout
     assert "! A.2: So với cùng kỳ: năm trước bằng 0, không tính được tỷ lệ" in text
+
+
+def test_set_value_last_year_writes_last_years_result_and_the_ratio_follows(demo: Path) -> None:
+    done = run_main("set-value", "A.2", "3000", "--last-year", "--year", "2020", "--db", demo)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "A.2: thực hiện năm 2019 «» → «3.000»"
+    row = a2(demo)
+    assert (row["last_year"], row["last_year_source"], row["pct_last_year"]) == ("3.000", "thuc-hien", 101.67)
+    audit = run_main("audit", "--year", "2019", "--db", demo)
+    assert "A.2 (thực hiện): «» → «3.000»" in audit.stdout
+    refused = run_main("set-value", "A.2", "3000", "--last-year", "--note", "x", "--year", "2020", "--db", demo)
+    assert refused.returncode == 2 and "không đi cùng --note" in refused.stderr
