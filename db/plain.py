@@ -18,6 +18,7 @@ check first.
 from __future__ import annotations
 
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
@@ -35,21 +36,22 @@ Params = Mapping[str, Any]
 _SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
-class Plain:
+class Plain(ABC):
     """Statements with ``:name`` parameters inside the caller's transaction."""
 
     sqlite: bool = True
 
+    @abstractmethod
     def rows(self, sql: str, params: Params | None = None) -> list[tuple[Any, ...]]:
-        raise NotImplementedError
+        """Every row the statement returns."""
 
+    @abstractmethod
     def run(self, sql: str, params: Params | None = None) -> int:
         """Run one statement; how many rows it changed."""
-        raise NotImplementedError
 
+    @abstractmethod
     def run_many(self, sql: str, rows: Sequence[Params]) -> None:
         """Run one statement once per row (all with the same keys)."""
-        raise NotImplementedError
 
     def first(self, sql: str, params: Params | None = None) -> tuple[Any, ...] | None:
         found = self.rows(sql, params)
